@@ -1,0 +1,69 @@
+"""Append to and read the audit log. Every state change calls :func:`record`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.audit.models import AuditEntry
+from app.auth.models import User
+
+
+def record(
+    *,
+    session: Session,
+    actor: User | None,
+    action: str,
+    object_type: str,
+    object_id: int | str,
+    summary: str = "",
+    data: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry in the caller's transaction (it lands or fails with the change)."""
+    entry = AuditEntry(
+        actor_id=actor.id if actor else None,
+        actor=actor.username if actor else "system",
+        delegation=actor.delegation.code if actor else None,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        summary=summary[:500],
+        data=data or {},
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def list_entries(
+    *,
+    session: Session,
+    action: str | None = None,
+    delegation: str | None = None,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    since: datetime | None = None,
+    after_id: int | None = None,
+    limit: int = 100,
+) -> Sequence[AuditEntry]:
+    """Newest first, filtered; ``after_id`` pages forward for event consumers."""
+    stmt = select(AuditEntry)
+    if action:
+        stmt = stmt.where(AuditEntry.action == action)
+    if delegation:
+        stmt = stmt.where(AuditEntry.delegation == delegation)
+    if object_type:
+        stmt = stmt.where(AuditEntry.object_type == object_type)
+    if object_id:
+        stmt = stmt.where(AuditEntry.object_id == object_id)
+    if since:
+        stmt = stmt.where(AuditEntry.created_at >= since)
+    if after_id is not None:
+        return session.scalars(
+            stmt.where(AuditEntry.id > after_id).order_by(AuditEntry.id).limit(limit)
+        ).all()
+    return session.scalars(stmt.order_by(AuditEntry.id.desc()).limit(limit)).all()

@@ -1,0 +1,27 @@
+"""Delegations: participating States and organisations that own proposals."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import Enum, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import Base
+
+
+class DelegationKind(StrEnum):
+    STATE = "state"
+    ORGANISATION = "organisation"
+
+
+class Delegation(Base):
+    __tablename__ = "delegation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[DelegationKind] = mapped_column(
+        Enum(DelegationKind, native_enum=False, length=16, name="delegation_kind",
+             create_constraint=True, values_callable=lambda e: [m.value for m in e])
+    )

@@ -1,0 +1,71 @@
+"""The application factory: routers, error handlers, middleware, the web UI."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import IntegrityError
+
+from app.auth.router import router as auth_router
+from app.config import Settings, get_settings
+from app.db import Database
+from app.documents.router import router as documents_router
+from app.errors import install_error_handler
+from app.middleware import LimitBodySize, SecurityHeaders
+
+FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
+ROUTERS = (auth_router, documents_router)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """A Compendium app bound to one database (``settings.database_url``)."""
+    settings = settings or get_settings()
+    database = Database(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        database.dispose()
+
+    app = FastAPI(
+        title="Compendium",
+        summary="Collaborative drafting of the OSCE Best Practice Guide for UNSCR 1540",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.database = database
+    install_error_handler(app)
+    app.add_exception_handler(IntegrityError, _integrity_conflict)
+
+    @app.get("/api/health", tags=["meta"])
+    def health() -> dict[str, str]:
+        """Liveness: ``{"status": "ok"}``."""
+        return {"status": "ok"}
+
+    for router in ROUTERS:
+        app.include_router(router)
+    _mount_frontend(app)
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(LimitBodySize, max_bytes=settings.max_request_bytes)
+    return app
+
+
+async def _integrity_conflict(_: Request, exc: Exception) -> JSONResponse:
+    # A unique constraint caught a concurrent write the service's checks raced with.
+    return JSONResponse({"detail": "conflicting concurrent change; retry"}, status_code=409)
+
+
+def _mount_frontend(app: FastAPI) -> None:
+    if not (FRONTEND / "index.html").exists():
+        return
+    app.mount("/static", StaticFiles(directory=FRONTEND), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(FRONTEND / "index.html")
