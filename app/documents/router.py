@@ -42,10 +42,18 @@ READ_ERRORS = error_responses(Unauthorized, NotFound)
 
 def section_read(section: Section, rev: SectionRevision, document_slug: str) -> SectionRead:
     return SectionRead(
-        id=section.id, document=document_slug, number=section.number, title=rev.title,
-        body=rev.body, body_html=render_markdown(rev.body), revision=rev.number,
-        head=section.head, parent_id=section.parent_id, op_tag=section.op_tag,
-        updated_at=rev.created_at, delegation=rev.delegation.code if rev.delegation else None,
+        id=section.id,
+        document=document_slug,
+        number=section.number,
+        title=rev.title,
+        body=rev.body,
+        body_html=render_markdown(rev.body),
+        revision=rev.number,
+        head=section.head,
+        parent_id=section.parent_id,
+        op_tag=section.op_tag,
+        updated_at=rev.created_at,
+        delegation=rev.delegation.code if rev.delegation else None,
         etag=service.etag(section.id, rev),
     )
 
@@ -62,9 +70,13 @@ def get_document(slug: str, session: SessionDep, user: CurrentUser) -> DocumentD
     doc = service.get_document(session=session, slug=slug)
     sections = [
         SectionSummary(
-            id=e.section.id, number=e.section.number, title=e.revision.title,
-            revision=e.revision.number, parent_id=e.section.parent_id,
-            op_tag=e.section.op_tag, level=e.level,
+            id=e.section.id,
+            number=e.section.number,
+            title=e.revision.title,
+            revision=e.revision.number,
+            parent_id=e.section.parent_id,
+            op_tag=e.section.op_tag,
+            level=e.level,
         )
         for e in service.outline(session=session, document=doc)
     ]
@@ -78,16 +90,27 @@ def get_document(slug: str, session: SessionDep, user: CurrentUser) -> DocumentD
     responses=error_responses(Unauthorized, Forbidden, NotFound, InvalidInput, PayloadTooLarge),
 )
 def create_section(
-    slug: str, payload: SectionCreate, session: SessionDep, user: CurrentUser,
-    settings: SettingsDep, response: Response,
+    slug: str,
+    payload: SectionCreate,
+    session: SessionDep,
+    user: CurrentUser,
+    settings: SettingsDep,
+    response: Response,
 ) -> SectionRead:
     """Add a section (chair): under ``parent_id``, after ``after_id``, else last."""
     require(user, Action.CREATE_SECTION)
     doc = service.get_document(session=session, slug=slug)
     section, rev = service.create_section(
-        session=session, document=doc, title=payload.title, body=payload.body,
-        parent_id=payload.parent_id, after_id=payload.after_id, op_tag=payload.op_tag,
-        message=payload.message, user=user, settings=settings,
+        session=session,
+        document=doc,
+        title=payload.title,
+        body=payload.body,
+        parent_id=payload.parent_id,
+        after_id=payload.after_id,
+        op_tag=payload.op_tag,
+        message=payload.message,
+        user=user,
+        settings=settings,
     )
     response.headers["ETag"] = service.etag(section.id, rev)
     response.headers["Location"] = f"/api/sections/{section.id}"
@@ -96,7 +119,10 @@ def create_section(
 
 @router.get("/sections/{section_id}", response_model=SectionRead, responses=READ_ERRORS)
 def get_section(
-    section_id: IdPath, session: SessionDep, user: CurrentUser, response: Response,
+    section_id: IdPath,
+    session: SessionDep,
+    user: CurrentUser,
+    response: Response,
     revision: RevisionQuery = None,
 ) -> SectionRead:
     """A section at its current revision, or at ``?revision=N``; the ETag names the revision."""
@@ -110,13 +136,22 @@ def get_section(
     "/sections/{section_id}",
     response_model=SectionRead,
     responses=error_responses(
-        Unauthorized, Forbidden, NotFound, PreconditionFailed, PreconditionRequired,
-        InvalidInput, PayloadTooLarge,
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        PreconditionFailed,
+        PreconditionRequired,
+        InvalidInput,
+        PayloadTooLarge,
     ),
 )
 def put_section(
-    section_id: IdPath, payload: SectionUpdate, session: SessionDep, user: CurrentUser,
-    settings: SettingsDep, response: Response,
+    section_id: IdPath,
+    payload: SectionUpdate,
+    session: SessionDep,
+    user: CurrentUser,
+    settings: SettingsDep,
+    response: Response,
     if_match: Annotated[str | None, Header(description="ETag of the revision you edited")] = None,
 ) -> SectionRead:
     """Edit a section directly (chair); requires ``If-Match`` with the current ETag."""
@@ -126,8 +161,14 @@ def put_section(
             "If-Match header required: send the ETag of the revision you edited"
         )
     section, rev = service.edit_section(
-        session=session, section_id=section_id, if_match=if_match, title=payload.title,
-        body=payload.body, message=payload.message, user=user, settings=settings,
+        session=session,
+        section_id=section_id,
+        if_match=if_match,
+        title=payload.title,
+        body=payload.body,
+        message=payload.message,
+        user=user,
+        settings=settings,
     )
     response.headers["ETag"] = service.etag(section.id, rev)
     return section_read(section, rev, _slug(session, section))
@@ -136,14 +177,21 @@ def put_section(
 @router.get(
     "/sections/{section_id}/revisions", response_model=list[RevisionRead], responses=READ_ERRORS
 )
-def list_revisions(section_id: IdPath, session: SessionDep, user: CurrentUser) -> list[RevisionRead]:
+def list_revisions(
+    section_id: IdPath, session: SessionDep, user: CurrentUser
+) -> list[RevisionRead]:
     """The section's history, oldest first."""
     section = service.get_section(session=session, section_id=section_id)
     return [
         RevisionRead(
-            number=r.number, title=r.title, author=r.author.username if r.author else None, created_at=r.created_at,
-            delegation=r.delegation.code if r.delegation else None, message=r.message,
-            source=r.source, sha256=r.sha256,
+            number=r.number,
+            title=r.title,
+            author=r.author.username if r.author else None,
+            created_at=r.created_at,
+            delegation=r.delegation.code if r.delegation else None,
+            message=r.message,
+            source=r.source,
+            sha256=r.sha256,
         )
         for r in service.list_revisions(session=session, section=section)
     ]
@@ -165,10 +213,12 @@ def diff_revisions(
     timeout = settings.diff_timeout_seconds
     ops = word_diff(old.body, new.body, timeout=timeout)
     return SectionDiff(
-        section_id=section.id, from_revision=old.number, to_revision=new.number,
+        section_id=section.id,
+        from_revision=old.number,
+        to_revision=new.number,
         title_html=redline_ops_html(word_diff(old.title, new.title, timeout=timeout)),
         html=redline_html(old.body, new.body, timeout=timeout),
-        ops=ops_as_dicts(ops),  # type: ignore[arg-type]
+        ops=ops_as_dicts(ops),
     )
 
 
