@@ -1,0 +1,467 @@
+"""Word-granular three-way merge of proposals onto a section's current text (DESIGN §3).
+
+Algorithm
+---------
+1. Texts are split by :func:`app.core.tokenize.tokenize` (words, whitespace runs,
+   punctuation) and every distinct token is encoded as one code point, so
+   diff-match-patch's ``diff_main`` diffs token sequences. It runs with
+   ``Diff_Timeout = 0`` and without line mode (hence no half-match shortcut: Myers'
+   bisection, a minimal and deterministic alignment) and without semantic cleanup.
+   Words are aligned first: after trimming the common prefix and suffix, the
+   non-whitespace tokens are diffed, and only the stretches between matched words are
+   diffed token by token, so keeping two spaces never wins over keeping a word.
+   ``patch_apply`` is never used: it matches fuzzily and would merge what conflicts.
+2. A diff becomes *hunks*: a region ``[start, end)`` of the old tokens replaced by new
+   tokens (a pure insertion has ``start == end``).
+3. Carrying a proposal onto ``current``: its hunks (base→text) and the hunks
+   base→current are grouped by the touch rule below. A group holding only proposal
+   hunks is shifted onto ``current`` through the unchanged tokens. A group holding
+   both is *stale*: one edit of the group's region of ``current`` whose alternatives
+   are the current text and the proposal's version of that region (its own hunks
+   applied to the base). If the two are equal the change is already in ``current``
+   and the proposal contributes nothing there.
+4. All proposals' edits over ``current`` are grouped by the same rule, transitively.
+   In a group every proposal gives one alternative: the group's region of ``current``
+   with only that proposal's edits applied; equal texts are one alternative credited
+   to every proposal giving it (identical changes are one change). A group with one
+   alternative is :class:`Clean`; any other group, and any group holding a stale edit,
+   is a :class:`Conflict` (a stale edit adds the current text as an alternative with
+   ``proposal_ids == ()``).
+5. Outside every group the current text is copied untouched.
+
+Touch rule (whitespace does not separate)
+-----------------------------------------
+Two hunks conflict when their regions overlap or touch, and they *touch* when no
+unchanged **non-whitespace** token (a word or a punctuation mark) lies between them;
+two insertions at one point therefore touch. Whitespace alone does not separate,
+because where a deleted word's neighbouring space goes is an arbitrary choice of the
+alignment: deleting "appropriate" from "maintain appropriate effective measures" may
+remove ``"appropriate "`` or ``" appropriate"``. With the rule, deleting "appropriate"
+and deleting "effective" conflict under every alignment, while changes with at least
+one unchanged word or punctuation mark between them merge cleanly.
+
+Invariants (property-tested in ``tests/core/test_merge.py``)
+------------------------------------------------------------
+* The result does not depend on the order of the proposals: proposals are diffed
+  independently, never applied one after another, and everything is sorted by
+  position and proposal id.
+* No proposals give ``current``; a proposal equal to its base contributes nothing;
+  a single proposal whose base is ``current`` merges to exactly its text.
+* Text outside every change is copied from ``current``: joining every segment's
+  ``base_text`` rebuilds ``current``.
+* Nothing is guessed: different changes that overlap or touch are always a Conflict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+from diff_match_patch import diff_match_patch
+
+from app.core.tokenize import tokenize
+
+__all__ = [
+    "Alternative",
+    "Clean",
+    "Conflict",
+    "MergeResult",
+    "ProposalInput",
+    "Segment",
+    "bracket",
+    "merge",
+]
+
+
+@dataclass(frozen=True)
+class ProposalInput:
+    """A proposal to merge: the change from ``base`` to ``text`` made by a delegation."""
+
+    proposal_id: int
+    delegation: str
+    base: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """One way to fill a conflict region; ``proposal_ids == ()`` is the current text."""
+
+    text: str
+    proposal_ids: tuple[int, ...]
+    delegations: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A region of the current text that proposals change in different ways."""
+
+    base_text: str
+    alternatives: tuple[Alternative, ...]
+
+
+@dataclass(frozen=True)
+class Clean:
+    """A span of the merged text, and the proposals that produced it (none: unchanged).
+
+    ``base_text`` is the current text the span replaces (equal to ``text`` when
+    unchanged). A clean deletion is a segment with ``text == ""``, kept for provenance.
+    """
+
+    text: str
+    proposal_ids: tuple[int, ...] = ()
+    delegations: tuple[str, ...] = ()
+    base_text: str = ""
+
+
+Segment = Clean | Conflict
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    """The merged section as a sequence of clean spans and conflicts, in text order."""
+
+    segments: tuple[Segment, ...]
+
+    @property
+    def clean(self) -> bool:
+        """True when no conflict remains."""
+        return not self.conflicts
+
+    @property
+    def conflicts(self) -> tuple[Conflict, ...]:
+        """The conflicts in text order; ``resolved_text`` indexes them from 0."""
+        return tuple(s for s in self.segments if isinstance(s, Conflict))
+
+    def text(self) -> str:
+        """The merged text; raises ValueError while conflicts remain."""
+        if not self.clean:
+            raise ValueError(f"merge has {len(self.conflicts)} unresolved conflict(s)")
+        return "".join(s.text for s in self.segments if isinstance(s, Clean))
+
+    def resolved_text(self, choices: Mapping[int, str]) -> str:
+        """The merged text with conflict ``i`` replaced by ``choices[i]`` (every one needed)."""
+        count = len(self.conflicts)
+        if set(choices) != set(range(count)):
+            raise ValueError(f"choices must resolve exactly conflicts 0..{count - 1}")
+        parts: list[str] = []
+        index = 0
+        for segment in self.segments:
+            if isinstance(segment, Clean):
+                parts.append(segment.text)
+            else:
+                parts.append(choices[index])
+                index += 1
+        return "".join(parts)
+
+
+def bracket(conflict: Conflict) -> str:
+    """Diplomatic bracketed text for a conflict, e.g. ``[Current: a / CHE, USA: b / RUS: c]``.
+
+    Alternatives keep their order; each is labelled with its delegations (sorted,
+    joined by ", ") or ``Current`` for the current text. Whitespace that opens or
+    closes every non-blank alternative is moved outside the brackets, so the result
+    can replace the conflict region as is; inside, each text is shown stripped. An
+    empty alternative reads ``(delete)``, a whitespace-only one ``(space)``. Texts are
+    not escaped: a "/" or "]" inside an alternative is shown as written.
+    """
+    filled = [a.text for a in conflict.alternatives if a.text.strip()]
+    lead = _shared_edge([t[: len(t) - len(t.lstrip())] for t in filled])
+    trail = _shared_edge([t[len(t.rstrip()) :][::-1] for t in filled])[::-1]
+    body = " / ".join(
+        f"{', '.join(a.delegations) or 'Current'}: {_shown(a.text)}" for a in conflict.alternatives
+    )
+    return f"{lead}[{body}]{trail}"
+
+
+def _shared_edge(edges: list[str]) -> str:
+    """The longest common prefix of ``edges`` ("" for none)."""
+    if not edges:
+        return ""
+    shortest = min(edges, key=len)
+    for i, char in enumerate(shortest):
+        if any(edge[i] != char for edge in edges):
+            return shortest[:i]
+    return shortest
+
+
+def _shown(text: str) -> str:
+    if not text:
+        return "(delete)"
+    return text.strip() or "(space)"
+
+
+# --- token encoding and diffing ---------------------------------------------------
+
+
+class _Codec:
+    """Maps each distinct token to one code point, so a str of code points is a token list."""
+
+    def __init__(self) -> None:
+        self._char: dict[str, str] = {}
+        self._token: dict[str, str] = {}
+        self.blank: set[str] = set()
+
+    def encode(self, text: str) -> str:
+        chars = self._char
+        out: list[str] = []
+        for token in tokenize(text):
+            char = chars.get(token)
+            if char is None:
+                char = self._new_char(token)
+            out.append(char)
+        return "".join(out)
+
+    def _new_char(self, token: str) -> str:
+        index = len(self._char)
+        if index >= 0x110000 - 0x800:
+            raise ValueError("too many distinct tokens to merge")
+        char = chr(index + 0x800 if index >= 0xD800 else index)  # skip surrogates
+        self._char[token] = char
+        self._token[char] = token
+        if token.isspace():
+            self.blank.add(char)
+        return char
+
+    def decode(self, encoded: str) -> str:
+        return "".join(map(self._token.__getitem__, encoded))
+
+    def separators(self, encoded: str) -> list[int]:
+        """``sep[i]`` = number of non-whitespace tokens in ``encoded[:i]``."""
+        counts = [0] * (len(encoded) + 1)
+        running = 0
+        blank = self.blank
+        for i, char in enumerate(encoded, 1):
+            if char not in blank:
+                running += 1
+            counts[i] = running
+        return counts
+
+
+@dataclass(frozen=True, slots=True)
+class _Edit:
+    """Tokens ``[start, end)`` replaced by ``new`` by proposal ``owner``.
+
+    ``moved`` marks a hunk of base→current (its owner is meaningless); ``stale`` an edit
+    that touches such a hunk, so the current text is one of its alternatives.
+    """
+
+    start: int
+    end: int
+    new: str
+    owner: int
+    moved: bool = False
+    stale: bool = False
+
+
+class _Differ:
+    """Token diff that aligns words first, so matching spaces never outweighs a word.
+
+    A plain minimal token diff may keep two spaces equal rather than one word, and so
+    report an unchanged word as replaced. Here the common prefix and suffix are
+    trimmed, the non-blank tokens of the rest are diffed, and only the stretches
+    between matched words are diffed token by token.
+    """
+
+    def __init__(self, blank: set[str]) -> None:
+        self._engine = diff_match_patch()
+        self._engine.Diff_Timeout = 0  # no deadline: minimal, deterministic alignment
+        self._blank = blank
+
+    def hunks(self, old: str, new: str, owner: int, moved: bool) -> list[_Edit]:
+        """The changes old→new as disjoint hunks in old's token positions, in order."""
+        engine = self._engine
+        head = engine.diff_commonPrefix(old, new)
+        tail = engine.diff_commonSuffix(old[head:], new[head:])
+        old_mid, new_mid = old[head : len(old) - tail], new[head : len(new) - tail]
+        hunks: list[_Edit] = []
+        for o0, o1, n0, n1 in self._gaps(old_mid, new_mid):
+            if old_mid[o0:o1] != new_mid[n0:n1]:
+                for start, end, text in self._token_hunks(old_mid[o0:o1], new_mid[n0:n1]):
+                    hunks.append(_Edit(head + o0 + start, head + o0 + end, text, owner, moved))
+        return hunks
+
+    def _gaps(self, old: str, new: str) -> Iterator[tuple[int, int, int, int]]:
+        """Regions ``old[o0:o1]``, ``new[n0:n1]`` between words the word diff matched."""
+        old_at = [i for i, char in enumerate(old) if char not in self._blank]
+        new_at = [i for i, char in enumerate(new) if char not in self._blank]
+        words = self._engine.diff_main(
+            "".join(old[i] for i in old_at), "".join(new[i] for i in new_at), False
+        )
+        o_end = n_end = wi = wj = 0
+        for op, data in words:
+            size = len(data)
+            if op == diff_match_patch.DIFF_DELETE:
+                wi += size
+                continue
+            if op == diff_match_patch.DIFF_INSERT:
+                wj += size
+                continue
+            yield o_end, old_at[wi], n_end, new_at[wj]
+            o_end, n_end = old_at[wi + size - 1] + 1, new_at[wj + size - 1] + 1
+            if old[old_at[wi] : o_end] != new[new_at[wj] : n_end]:  # spacing changed
+                for m in range(1, size):
+                    o, n = wi + m, wj + m
+                    yield old_at[o - 1] + 1, old_at[o], new_at[n - 1] + 1, new_at[n]
+            wi, wj = wi + size, wj + size
+        yield o_end, len(old), n_end, len(new)
+
+    def _token_hunks(self, old: str, new: str) -> Iterator[tuple[int, int, str]]:
+        """A token diff of two short stretches, as (start, end, replacement) hunks."""
+        pos, start, inserted = 0, -1, ""
+        for op, data in self._engine.diff_main(old, new, False):
+            if op == diff_match_patch.DIFF_EQUAL:
+                if start >= 0:
+                    yield start, pos, inserted
+                    start, inserted = -1, ""
+                pos += len(data)
+                continue
+            start = pos if start < 0 else start
+            if op == diff_match_patch.DIFF_DELETE:
+                pos += len(data)
+            else:
+                inserted += data
+        if start >= 0:
+            yield start, pos, inserted
+
+
+def _groups(edits: Iterable[_Edit], sep: Sequence[int]) -> list[list[_Edit]]:
+    """Split edits sorted by start into maximal groups that overlap or touch, transitively."""
+    groups: list[list[_Edit]] = []
+    end = 0
+    for edit in edits:
+        if groups and sep[edit.start] <= sep[end]:  # no non-blank token in [end, start)
+            groups[-1].append(edit)
+            end = max(end, edit.end)
+        else:
+            groups.append([edit])
+            end = edit.end
+    return groups
+
+
+def _apply(tokens: str, start: int, end: int, edits: Iterable[_Edit]) -> str:
+    """``tokens[start:end]`` with the given sorted, disjoint edits applied."""
+    parts: list[str] = []
+    pos = start
+    for edit in edits:
+        parts.append(tokens[pos : edit.start])
+        parts.append(edit.new)
+        pos = edit.end
+    parts.append(tokens[pos:end])
+    return "".join(parts)
+
+
+# --- carrying a proposal onto the current text --------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Base:
+    """A base text a proposal was made against, and how current moved since."""
+
+    tokens: str
+    sep: list[int]
+    moved: list[_Edit]
+
+
+def _carry(change: list[_Edit], base: _Base, current: str) -> list[_Edit]:
+    """A proposal's hunks over its base, as edits over the current tokens."""
+    if not base.moved:
+        return change
+    edits: list[_Edit] = []
+    shift = 0
+    both = sorted(change + base.moved, key=lambda e: (e.start, e.end, e.moved))
+    for group in _groups(both, base.sep):
+        own = [e for e in group if not e.moved]
+        start, end = group[0].start, max(e.end for e in group)
+        before = shift
+        shift += sum(len(e.new) - (e.end - e.start) for e in group if e.moved)
+        if len(own) == len(group):
+            edits.extend(_Edit(e.start + shift, e.end + shift, e.new, e.owner) for e in own)
+        elif own:
+            proposed = _apply(base.tokens, start, end, own)
+            if proposed != current[start + before : end + shift]:
+                edits.append(_Edit(start + before, end + shift, proposed, own[0].owner, stale=True))
+    return edits
+
+
+# --- combining every proposal's edits --------------------------------------------------
+
+
+def _group_segment(
+    group: list[_Edit], current: str, codec: _Codec, delegation: Mapping[int, str]
+) -> Segment:
+    """One group of edits over current, as a Clean span or a Conflict."""
+    start, end = group[0].start, max(e.end for e in group)
+    region = codec.decode(current[start:end])
+    by_owner: dict[int, list[_Edit]] = {}
+    for edit in group:
+        by_owner.setdefault(edit.owner, []).append(edit)
+    texts: dict[str, set[int]] = {}
+    if any(e.stale for e in group):
+        texts[region] = set()
+    for owner, edits in by_owner.items():
+        texts.setdefault(codec.decode(_apply(current, start, end, edits)), set()).add(owner)
+    alternatives = sorted(
+        (_alternative(text, owners, delegation) for text, owners in texts.items()),
+        key=lambda a: (a.proposal_ids != (), a.proposal_ids),
+    )
+    if len(alternatives) == 1:
+        only = alternatives[0]
+        return Clean(only.text, only.proposal_ids, only.delegations, region)
+    return Conflict(region, tuple(alternatives))
+
+
+def _alternative(text: str, owners: set[int], delegation: Mapping[int, str]) -> Alternative:
+    ids = tuple(sorted(owners))
+    return Alternative(text, ids, tuple(sorted({delegation[i] for i in ids})))
+
+
+def _segments(
+    edits: list[_Edit], current: str, codec: _Codec, delegation: Mapping[int, str]
+) -> tuple[Segment, ...]:
+    """Groups of edits become segments; the current text between them is copied."""
+    segments: list[Segment] = []
+    pos = 0
+    edits.sort(key=lambda e: (e.start, e.end, e.owner))
+    for group in _groups(edits, codec.separators(current)):
+        start, end = group[0].start, max(e.end for e in group)
+        if start > pos:
+            kept = codec.decode(current[pos:start])
+            segments.append(Clean(kept, (), (), kept))
+        segments.append(_group_segment(group, current, codec, delegation))
+        pos = end
+    if pos < len(current) or not segments:
+        kept = codec.decode(current[pos:])
+        segments.append(Clean(kept, (), (), kept))
+    return tuple(segments)
+
+
+def merge(current: str, proposals: Sequence[ProposalInput]) -> MergeResult:
+    """Merge every proposal onto ``current``: clean spans and conflicts, order-independent.
+
+    Raises ValueError when two proposals share a ``proposal_id``.
+    """
+    ids = [p.proposal_id for p in proposals]
+    if len(set(ids)) != len(ids):
+        raise ValueError("proposal ids must be unique")
+    codec = _Codec()
+    differ = _Differ(codec.blank)
+    tokens = codec.encode(current)
+    bases: dict[str, _Base] = {}
+    edits: list[_Edit] = []
+    for proposal in sorted(proposals, key=lambda p: p.proposal_id):
+        if proposal.text == proposal.base:
+            continue
+        base = bases.get(proposal.base)
+        if base is None:
+            base = bases[proposal.base] = _load_base(proposal.base, tokens, codec, differ)
+        text = codec.encode(proposal.text)
+        change = differ.hunks(base.tokens, text, proposal.proposal_id, False)
+        edits.extend(_carry(change, base, tokens))
+    delegation = {p.proposal_id: p.delegation for p in proposals}
+    return MergeResult(_segments(edits, tokens, codec, delegation))
+
+
+def _load_base(text: str, current: str, codec: _Codec, differ: _Differ) -> _Base:
+    encoded = codec.encode(text)
+    return _Base(encoded, codec.separators(encoded), differ.hunks(encoded, current, 0, True))
