@@ -1,0 +1,115 @@
+"""Turn a section's Word paragraphs back into Markdown, in one tracked-change view.
+
+First the paragraphs of the view are formed: a paragraph whose mark was
+deleted joins the next one in the accepted view, one whose mark was inserted
+joins the next one in the rejected view; paragraphs left empty vanish. Then
+each paragraph's style gives its Markdown prefix (see ``docx_import``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .docx_paragraphs import ReadParagraph, Segment, markdown_text, plain_text
+
+_LIST = re.compile(r"list (bullet|number|continue)(?: ([2-9]))?")
+_HEADING = re.compile(r"heading ([1-9])")
+
+
+@dataclass(frozen=True)
+class _ViewParagraph:
+    style: str
+    segments: list[Segment]
+    numbered: bool
+
+
+def view_paragraphs(body: list[ReadParagraph], *, accepted: bool) -> list[_ViewParagraph]:
+    """The paragraphs as they read with every change accepted (or rejected)."""
+    joining = "delete" if accepted else "insert"
+    result: list[_ViewParagraph] = []
+    carry: _ViewParagraph | None = None
+    for para in body:
+        segments = para.accepted if accepted else para.rejected
+        if carry is not None:
+            current = _ViewParagraph(carry.style, carry.segments + segments, carry.numbered)
+        else:
+            current = _ViewParagraph(para.style, list(segments), para.numbered)
+        if para.mark == joining:
+            carry = current
+            continue
+        carry = None
+        result.append(current)
+    if carry is not None:
+        result.append(carry)
+    return [p for p in result if plain_text(p.segments).strip()]
+
+
+def join_markdown(body: list[ReadParagraph], *, accepted: bool) -> str:
+    """The Markdown source of a section body in one view."""
+    out: list[str] = []
+    counters: dict[int, int] = {}
+    widths: dict[int, int] = {}
+    previous: tuple[str | None, int] = (None, 0)
+    for para in view_paragraphs(body, accepted=accepted):
+        kind, depth = _list_kind(para)
+        if kind is None:
+            counters.clear()
+            text = _block_text(para)
+        else:
+            text = _list_text(para, kind, depth, counters, widths)
+        if out:
+            out.append("\n" if _tight(previous, (kind, depth)) else "\n\n")
+        out.append(text)
+        previous = (kind, depth)
+    return "".join(out)
+
+
+def _tight(previous: tuple[str | None, int], current: tuple[str | None, int]) -> bool:
+    """Whether two paragraphs are items of one tight list (one newline apart)."""
+    (kind_a, depth_a), (kind_b, depth_b) = previous, current
+    items = ("bullet", "number")
+    if kind_a not in items or kind_b not in items:
+        return False
+    return kind_a == kind_b or depth_a != depth_b
+
+
+def _list_kind(para: _ViewParagraph) -> tuple[str | None, int]:
+    match = _LIST.fullmatch(para.style.lower())
+    if match is not None:
+        return match.group(1), int(match.group(2) or 1)
+    if para.numbered:
+        return "bullet", 1
+    return None, 0
+
+
+def _list_text(
+    para: _ViewParagraph, kind: str, depth: int, counters: dict[int, int], widths: dict[int, int]
+) -> str:
+    indent = " " * sum(widths.get(d, 2) for d in range(1, depth))
+    text = markdown_text(para.segments).strip()
+    if kind == "continue":
+        return indent + " " * widths.get(depth, 2) + text
+    for deeper in [d for d in counters if d > depth]:
+        del counters[deeper]
+    if kind == "number":
+        counters[depth] = counters.get(depth, 0) + 1
+        marker = f"{counters[depth]}. "
+    else:
+        counters.pop(depth, None)
+        marker = "- "
+    widths[depth] = len(marker)
+    return indent + marker + text
+
+
+def _block_text(para: _ViewParagraph) -> str:
+    style = para.style.lower()
+    if style == "macro":
+        return "```\n" + plain_text(para.segments) + "\n```"
+    text = markdown_text(para.segments).strip()
+    heading = _HEADING.fullmatch(style)
+    if heading is not None:
+        return "#" * int(heading.group(1)) + " " + plain_text(para.segments).strip()
+    if style in ("quote", "intense quote"):
+        return "> " + text
+    return text
