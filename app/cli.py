@@ -17,8 +17,9 @@ from app.errors import AppError
 from app.migrate import upgrade
 from app.seed import DEMO_PASSWORD, DEMO_USERS, seed_all
 
-app = typer.Typer(help="Compendium: drafting the OSCE Best Practice Guide for UNSCR 1540.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Compendium: drafting the OSCE Best Practice Guide for UNSCR 1540.", no_args_is_help=True
+)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 user_app = typer.Typer(help="User accounts.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -44,9 +45,7 @@ def seed(
     with database.session(write=True) as session, session.begin():
         counts = seed_all(session=session, settings=settings, demo_users=demo_users)
     database.dispose()
-    console.print(
-        f"delegations: {counts['delegations']}, new sections: {counts['sections']}"
-    )
+    console.print(f"delegations: {counts['delegations']}, new sections: {counts['sections']}")
     if demo_users:
         _print_demo_logins()
 
@@ -73,7 +72,10 @@ def user_add(
     try:
         with database.session(write=True) as session, session.begin():
             auth_service.create_user(
-                session=session, username=name, delegation_code=delegation, role=role,
+                session=session,
+                username=name,
+                delegation_code=delegation,
+                role=role,
                 password=password,
             )
     except AppError as exc:

@@ -73,4 +73,3 @@ def install_error_handler(app: FastAPI) -> None:
         return JSONResponse({"detail": exc.message}, exc.status_code, headers=exc.headers)
 
     app.add_exception_handler(AppError, handle)
-

@@ -11,15 +11,24 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import IntegrityError
 
+from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
+from app.comments.router import router as comments_router
 from app.config import Settings, get_settings
 from app.db import Database
 from app.documents.router import router as documents_router
 from app.errors import install_error_handler
 from app.middleware import LimitBodySize, SecurityHeaders
+from app.proposals.router import router as proposals_router
 
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
-ROUTERS = (auth_router, documents_router)
+ROUTERS = (
+    auth_router,
+    documents_router,
+    proposals_router,
+    comments_router,
+    audit_router,
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -77,8 +77,10 @@ def _parse_section(path: Path) -> SeedSection:
     _, front, body = text.split("---\n", 2)
     meta: dict[str, Any] = yaml.safe_load(front)
     return SeedSection(
-        number=str(meta["number"]), title=str(meta["title"]),
-        op_tag=str(meta["op"]) if meta.get("op") else None, body=body.strip() + "\n",
+        number=str(meta["number"]),
+        title=str(meta["title"]),
+        op_tag=str(meta["op"]) if meta.get("op") else None,
+        body=body.strip() + "\n",
     )
 
 
@@ -108,10 +110,17 @@ def seed_guide(*, session: Session, settings: Settings) -> int:
     ids: dict[str, int] = {}
     for item in read_guide():
         section, _ = documents.create_section(
-            session=session, document=doc, title=item.title, body=item.body,
-            parent_id=ids[item.parent_number] if item.parent_number else None, after_id=None,
-            op_tag=item.op_tag, message="Seeded from compendium/", user=None,
-            settings=settings, source="seed",
+            session=session,
+            document=doc,
+            title=item.title,
+            body=item.body,
+            parent_id=ids[item.parent_number] if item.parent_number else None,
+            after_id=None,
+            op_tag=item.op_tag,
+            message="Seeded from compendium/",
+            user=None,
+            settings=settings,
+            source="seed",
         )
         ids[item.number] = section.id
     return len(ids)
@@ -122,8 +131,12 @@ def seed_demo_users(*, session: Session) -> list[DemoUser]:
     for demo in DEMO_USERS:
         if session.scalar(select(User.id).where(User.username == demo.username)) is None:
             auth_service.create_user(
-                session=session, username=demo.username, delegation_code=demo.delegation,
-                role=demo.role, password=DEMO_PASSWORD, display_name=demo.display_name,
+                session=session,
+                username=demo.username,
+                delegation_code=demo.delegation,
+                role=demo.role,
+                password=DEMO_PASSWORD,
+                display_name=demo.display_name,
             )
     return list(DEMO_USERS)
 

@@ -28,8 +28,14 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(String(120))
     delegation_id: Mapped[int] = mapped_column(ForeignKey("delegation.id"), index=True)
     role: Mapped[Role] = mapped_column(
-        Enum(Role, native_enum=False, length=16, name="role", create_constraint=True,
-             values_callable=lambda e: [m.value for m in e])
+        Enum(
+            Role,
+            native_enum=False,
+            length=16,
+            name="role",
+            create_constraint=True,
+            values_callable=lambda e: [m.value for m in e],
+        )
     )
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(default=True)

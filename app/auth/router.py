@@ -24,14 +24,19 @@ def login(
 ) -> TokenRead:
     """A bearer token for these credentials (OAuth2 password form fields)."""
     user = service.authenticate(session=session, username=username, password=password)
-    return TokenRead(access_token=service.issue_token(session=session, user=user, settings=settings))
+    return TokenRead(
+        access_token=service.issue_token(session=session, user=user, settings=settings)
+    )
 
 
 @router.get("/auth/me", response_model=UserRead, responses=error_responses(Unauthorized))
 def me(user: CurrentUser) -> UserRead:
     """The signed-in user, with role and delegation."""
     return UserRead(
-        id=user.id, username=user.username, display_name=user.display_name,
-        role=user.role.value, delegation=user.delegation.code,
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        role=user.role.value,
+        delegation=user.delegation.code,
         delegation_name=user.delegation.name,
     )

@@ -70,7 +70,12 @@ def user_for_token(*, session: Session, token: str, settings: Settings) -> User:
 
 
 def create_user(
-    *, session: Session, username: str, delegation_code: str, role: Role, password: str,
+    *,
+    session: Session,
+    username: str,
+    delegation_code: str,
+    role: Role,
+    password: str,
     display_name: str | None = None,
 ) -> User:
     """A new user in an existing delegation; 409 if the name is taken."""

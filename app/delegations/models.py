@@ -22,6 +22,12 @@ class Delegation(Base):
     code: Mapped[str] = mapped_column(String(8), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     kind: Mapped[DelegationKind] = mapped_column(
-        Enum(DelegationKind, native_enum=False, length=16, name="delegation_kind",
-             create_constraint=True, values_callable=lambda e: [m.value for m in e])
+        Enum(
+            DelegationKind,
+            native_enum=False,
+            length=16,
+            name="delegation_kind",
+            create_constraint=True,
+            values_callable=lambda e: [m.value for m in e],
+        )
     )

@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import Base, UTCDateTime, utcnow
 from app.auth.models import User
+from app.db import Base, UTCDateTime, utcnow
 from app.delegations.models import Delegation
 
 

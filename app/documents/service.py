@@ -53,7 +53,9 @@ def get_section(*, session: Session, section_id: int, for_update: bool = False) 
     return section
 
 
-def get_revision(*, session: Session, section: Section, number: int | None = None) -> SectionRevision:
+def get_revision(
+    *, session: Session, section: Section, number: int | None = None
+) -> SectionRevision:
     """A revision of the section (the current one by default), or 404."""
     wanted = section.head if number is None else number
     rev = session.scalar(
@@ -149,9 +151,9 @@ def add_revision(
         title=title,
         body=body,
         author_id=author.id if author else None,
-        delegation_id=delegation_id if delegation_id is not None else (
-            author.delegation_id if author else None
-        ),
+        delegation_id=delegation_id
+        if delegation_id is not None
+        else (author.delegation_id if author else None),
         message=message,
         source=source,
         sha256=content_sha256(title, body),
@@ -185,12 +187,21 @@ def edit_section(
     if current.title == title and current.body == body:
         raise InvalidInput(f"nothing changed: the text is identical to revision {current.number}")
     rev = add_revision(
-        session=session, section=section, title=title, body=body, author=user,
-        message=message, source="edit",
+        session=session,
+        section=section,
+        title=title,
+        body=body,
+        author=user,
+        message=message,
+        source="edit",
     )
     audit.record(
-        session=session, actor=user, action="section.edited", object_type="section",
-        object_id=section.id, summary=f"{section.number} {title} → revision {rev.number}",
+        session=session,
+        actor=user,
+        action="section.edited",
+        object_type="section",
+        object_id=section.id,
+        summary=f"{section.number} {title} → revision {rev.number}",
         data={"revision": rev.number, "message": message},
     )
     return section, rev
@@ -221,26 +232,40 @@ def create_section(
     parent = _sibling_parent(session=session, document=document, parent_id=parent_id)
     position = _position_after(session=session, document=document, parent=parent, after_id=after_id)
     section = Section(
-        document_id=document.id, parent_id=parent.id if parent else None, position=position,
-        number="", op_tag=op_tag if op_tag is not None else (parent.op_tag if parent else None),
+        document_id=document.id,
+        parent_id=parent.id if parent else None,
+        position=position,
+        number="",
+        op_tag=op_tag if op_tag is not None else (parent.op_tag if parent else None),
         head=0,
     )
     session.add(section)
     session.flush()
     rev = add_revision(
-        session=session, section=section, title=title, body=body, author=user,
-        message=message or "New section", source=source,
+        session=session,
+        section=section,
+        title=title,
+        body=body,
+        author=user,
+        message=message or "New section",
+        source=source,
     )
     renumber(session=session, document=document)
     audit.record(
-        session=session, actor=user, action="section.created", object_type="section",
-        object_id=section.id, summary=f"{section.number} {title}",
+        session=session,
+        actor=user,
+        action="section.created",
+        object_type="section",
+        object_id=section.id,
+        summary=f"{section.number} {title}",
         data={"parent_id": section.parent_id, "after_id": after_id},
     )
     return section, rev
 
 
-def _sibling_parent(*, session: Session, document: Document, parent_id: int | None) -> Section | None:
+def _sibling_parent(
+    *, session: Session, document: Document, parent_id: int | None
+) -> Section | None:
     if parent_id is None:
         return None
     parent = session.get(Section, parent_id)

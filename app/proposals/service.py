@@ -1,0 +1,361 @@
+"""Proposal rules: who may do what, in which state, and what competes with what.
+
+Every command checks the role (policy), ownership (the proposing delegation)
+and the lifecycle (``states``), then writes the change and its audit entry in
+the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.audit import service as audit
+from app.auth.models import User
+from app.auth.policy import Action, require, same_delegation
+from app.comments.models import Comment
+from app.config import Settings
+from app.core.merge import ProposalInput, merge
+from app.db import utcnow
+from app.delegations.models import Delegation
+from app.documents import service as documents
+from app.documents.models import Document, Section, SectionRevision
+from app.errors import Forbidden, InvalidInput, NotFound, StateConflict
+from app.proposals.models import (
+    Proposal,
+    ProposalKind,
+    ProposalStatus,
+    ProposalSupport,
+    ProposalVersion,
+)
+from app.proposals.schemas import Decision, NewSectionProposal, ProposalCreate, ProposalRevise
+from app.proposals.states import PENDING, IllegalMove, Move, next_status
+
+
+def _move(proposal: Proposal, move: Move) -> None:
+    try:
+        proposal.status = next_status(proposal.status, move)
+    except IllegalMove as exc:
+        raise StateConflict(str(exc)) from None
+    proposal.updated_at = utcnow()
+
+
+def _record(session: Session, user: User, proposal: Proposal, action: str, summary: str) -> None:
+    audit.record(
+        session=session,
+        actor=user,
+        action=f"proposal.{action}",
+        object_type="proposal",
+        object_id=proposal.id,
+        summary=summary,
+        data={
+            "section_id": proposal.section_id,
+            "status": proposal.status.value,
+            "delegation": proposal.delegation.code,
+            "private": proposal.status == ProposalStatus.DRAFT,
+        },
+    )
+
+
+def base_revision(*, session: Session, section: Section, number: int) -> SectionRevision:
+    """The revision a proposal is made against; 409 if the section never had it."""
+    rev = session.scalar(
+        select(SectionRevision).where(
+            SectionRevision.section_id == section.id, SectionRevision.number == number
+        )
+    )
+    if rev is None:
+        raise StateConflict(
+            f"section {section.id} has no revision {number} (current: {section.head})"
+        )
+    return rev
+
+
+def create_amendment(
+    *, session: Session, section_id: int, user: User, data: ProposalCreate, settings: Settings
+) -> Proposal:
+    """A new text for a section, or its deletion, against ``base_revision``."""
+    require(user, Action.PROPOSE)
+    section = documents.get_section(session=session, section_id=section_id)
+    base = base_revision(session=session, section=section, number=data.base_revision)
+    kind = ProposalKind(data.kind)
+    body = "" if kind == ProposalKind.DELETE else data.body
+    title = base.title if kind == ProposalKind.DELETE or data.title is None else data.title
+    documents.check_text(title=title, body=body, settings=settings)
+    if kind == ProposalKind.AMEND and body == base.body and title == base.title:
+        raise InvalidInput(f"the proposed text is identical to revision {base.number}")
+    proposal = Proposal(
+        document_id=section.document_id,
+        section_id=section.id,
+        kind=kind,
+        status=ProposalStatus.DRAFT if data.draft else ProposalStatus.SUBMITTED,
+        delegation_id=user.delegation_id,
+        author_id=user.id,
+    )
+    return _add_first_version(session, user, proposal, base.number, title, body, data.rationale)
+
+
+def create_addition(
+    *,
+    session: Session,
+    document: Document,
+    user: User,
+    data: NewSectionProposal,
+    settings: Settings,
+) -> Proposal:
+    """A proposal to add a new section at a given place."""
+    require(user, Action.PROPOSE)
+    documents.check_text(title=data.title, body=data.body, settings=settings)
+    for ref in (data.parent_id, data.after_id):
+        if ref is not None:
+            sec = session.get(Section, ref)
+            if sec is None or sec.document_id != document.id or sec.deleted_at is not None:
+                raise InvalidInput(f"section {ref} is not part of '{document.slug}'")
+    proposal = Proposal(
+        document_id=document.id,
+        section_id=None,
+        kind=ProposalKind.ADD,
+        status=ProposalStatus.DRAFT if data.draft else ProposalStatus.SUBMITTED,
+        delegation_id=user.delegation_id,
+        author_id=user.id,
+        parent_id=data.parent_id,
+        after_id=data.after_id,
+    )
+    return _add_first_version(session, user, proposal, None, data.title, data.body, data.rationale)
+
+
+def _add_first_version(
+    session: Session,
+    user: User,
+    proposal: Proposal,
+    base: int | None,
+    title: str,
+    body: str,
+    rationale: str,
+) -> Proposal:
+    session.add(proposal)
+    session.flush()
+    session.add(
+        ProposalVersion(
+            proposal_id=proposal.id,
+            number=1,
+            base_revision=base,
+            title=title,
+            body=body,
+            rationale=rationale,
+            author_id=user.id,
+            note="created",
+        )
+    )
+    session.flush()
+    session.refresh(proposal)
+    _record(
+        session,
+        user,
+        proposal,
+        "created",
+        f"{proposal.delegation.code} {proposal.kind.value} proposal ({proposal.status.value})",
+    )
+    return proposal
+
+
+def get_visible(*, session: Session, proposal_id: int, user: User) -> Proposal:
+    """The proposal, or 404 — also for another delegation's private draft."""
+    proposal = session.get(Proposal, proposal_id)
+    if proposal is None or not visible_to(proposal, user):
+        raise NotFound(f"no proposal {proposal_id}")
+    return proposal
+
+
+def visible_to(proposal: Proposal, user: User) -> bool:
+    return proposal.status != ProposalStatus.DRAFT or same_delegation(user, proposal.delegation_id)
+
+
+def _own(proposal: Proposal, user: User, verb: str) -> None:
+    require(user, Action.PROPOSE)
+    if not same_delegation(user, proposal.delegation_id):
+        raise Forbidden(
+            f"only the {proposal.delegation.code} delegation may {verb} proposal {proposal.id}"
+        )
+
+
+def current_version(*, session: Session, proposal: Proposal) -> ProposalVersion:
+    version = session.scalar(
+        select(ProposalVersion).where(
+            ProposalVersion.proposal_id == proposal.id, ProposalVersion.number == proposal.version
+        )
+    )
+    assert version is not None, "a proposal always has its current version"
+    return version
+
+
+def revise(
+    *, session: Session, proposal: Proposal, user: User, data: ProposalRevise, settings: Settings
+) -> Proposal:
+    """A new version of the proposal; the earlier ones stay readable."""
+    _own(proposal, user, "revise")
+    _move(proposal, Move.REVISE)
+    old = current_version(session=session, proposal=proposal)
+    base_number = data.base_revision or old.base_revision
+    title = data.title if data.title is not None else old.title
+    body = "" if proposal.kind == ProposalKind.DELETE else data.body
+    documents.check_text(title=title, body=body, settings=settings)
+    if proposal.section_id is not None and base_number is not None:
+        section = documents.get_section(session=session, section_id=proposal.section_id)
+        base = base_revision(session=session, section=section, number=base_number)
+        if proposal.kind == ProposalKind.AMEND and (body, title) == (base.body, base.title):
+            raise InvalidInput(f"the proposed text is identical to revision {base.number}")
+    proposal.version += 1
+    proposal.needs_rebase = False
+    session.add(
+        ProposalVersion(
+            proposal_id=proposal.id,
+            number=proposal.version,
+            base_revision=base_number,
+            title=title,
+            body=body,
+            rationale=data.rationale if data.rationale is not None else old.rationale,
+            author_id=user.id,
+            note="revised",
+        )
+    )
+    session.flush()
+    _record(session, user, proposal, "revised", f"version {proposal.version}")
+    return proposal
+
+
+def submit(*, session: Session, proposal: Proposal, user: User) -> Proposal:
+    """Turn a delegation draft into a submitted proposal everyone can read."""
+    _own(proposal, user, "submit")
+    _move(proposal, Move.SUBMIT)
+    _record(session, user, proposal, "submitted", f"{proposal.delegation.code} submitted")
+    return proposal
+
+
+def withdraw(*, session: Session, proposal: Proposal, user: User) -> Proposal:
+    _own(proposal, user, "withdraw")
+    _move(proposal, Move.WITHDRAW)
+    _record(session, user, proposal, "withdrawn", f"{proposal.delegation.code} withdrew")
+    return proposal
+
+
+def decide(*, session: Session, proposal: Proposal, user: User, data: Decision) -> Proposal:
+    """A chair accepts or rejects a submitted proposal, with a note."""
+    require(user, Action.DECIDE)
+    _move(proposal, Move.ACCEPT if data.decision == "accept" else Move.REJECT)
+    proposal.decision_note = data.note
+    proposal.decided_by_id = user.id
+    proposal.decided_at = utcnow()
+    session.flush()
+    session.refresh(proposal)
+    _record(session, user, proposal, f"{data.decision}ed", data.note[:200])
+    return proposal
+
+
+def support(*, session: Session, proposal: Proposal, user: User) -> Proposal:
+    """Another delegation co-sponsors the proposal."""
+    require(user, Action.SUPPORT)
+    if same_delegation(user, proposal.delegation_id):
+        raise StateConflict("a delegation cannot co-sponsor its own proposal")
+    _move(proposal, Move.SUPPORT)
+    exists = session.scalar(
+        select(ProposalSupport.id).where(
+            ProposalSupport.proposal_id == proposal.id,
+            ProposalSupport.delegation_id == user.delegation_id,
+        )
+    )
+    if exists is not None:
+        raise StateConflict(f"{user.delegation.code} already supports proposal {proposal.id}")
+    session.add(
+        ProposalSupport(proposal_id=proposal.id, delegation_id=user.delegation_id, user_id=user.id)
+    )
+    session.flush()
+    _record(session, user, proposal, "supported", f"{user.delegation.code} co-sponsors")
+    return proposal
+
+
+def list_proposals(
+    *,
+    session: Session,
+    user: User,
+    section_id: int | None = None,
+    delegation: str | None = None,
+    status: ProposalStatus | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> Sequence[Proposal]:
+    """Proposals the user may see, newest first, filtered."""
+    stmt = select(Proposal).where(
+        (Proposal.status != ProposalStatus.DRAFT) | (Proposal.delegation_id == user.delegation_id)
+    )
+    if section_id is not None:
+        stmt = stmt.where(Proposal.section_id == section_id)
+    if delegation:
+        stmt = stmt.join(Delegation, Delegation.id == Proposal.delegation_id).where(
+            Delegation.code == delegation.upper()
+        )
+    if status is not None:
+        stmt = stmt.where(Proposal.status == status)
+    return session.scalars(stmt.order_by(Proposal.id.desc()).limit(limit).offset(offset)).all()
+
+
+def merge_inputs(*, session: Session, proposals: Sequence[Proposal]) -> list[ProposalInput]:
+    """The merge engine's view of proposals on one section: base text → proposed text."""
+    out = []
+    for p in proposals:
+        version = current_version(session=session, proposal=p)
+        if p.section_id is None or version.base_revision is None:
+            continue
+        base = session.scalar(
+            select(SectionRevision.body).where(
+                SectionRevision.section_id == p.section_id,
+                SectionRevision.number == version.base_revision,
+            )
+        )
+        out.append(
+            ProposalInput(
+                proposal_id=p.id, delegation=p.delegation.code, base=base or "", text=version.body
+            )
+        )
+    return out
+
+
+def competing_groups(
+    *, session: Session, section_id: int, also: Proposal | None = None
+) -> list[set[int]]:
+    """Pending proposals on a section whose changes conflict, as connected groups.
+
+    ``also`` adds one more proposal (e.g. a draft, to show what it would compete with).
+    """
+    pending = list(
+        session.scalars(
+            select(Proposal).where(Proposal.section_id == section_id, Proposal.status.in_(PENDING))
+        ).all()
+    )
+    if also is not None and also not in pending:
+        pending.append(also)
+    if len(pending) < 2:
+        return []
+    section = documents.get_section(session=session, section_id=section_id)
+    current = documents.get_revision(session=session, section=section).body
+    result = merge(current, merge_inputs(session=session, proposals=pending))
+    groups: list[set[int]] = []
+    for conflict in result.conflicts:
+        ids = {pid for alt in conflict.alternatives for pid in alt.proposal_ids}
+        if len(ids) < 2:
+            continue
+        touching = [g for g in groups if g & ids]
+        merged = ids.union(*touching)
+        groups = [g for g in groups if not g & ids] + [merged]
+    return groups
+
+
+def comment_counts(*, session: Session, proposal_ids: Sequence[int]) -> dict[int, int]:
+    rows = session.execute(
+        select(Comment.proposal_id, func.count())
+        .where(Comment.proposal_id.in_(proposal_ids), Comment.deleted_at.is_(None))
+        .group_by(Comment.proposal_id)
+    ).all()
+    return {pid: int(n) for pid, n in rows if pid is not None}

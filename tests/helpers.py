@@ -1,0 +1,44 @@
+"""Small helpers for tests that drive the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.conftest import Api
+
+BASE_TEXT = "States should maintain appropriate effective measures to account for items.\n"
+
+
+def prepare_section(api: Api, section_id: int, body: str = BASE_TEXT) -> dict[str, Any]:
+    """Give a section a known body through a chair's edit; return the section."""
+    current = api.get(f"/api/sections/{section_id}")
+    response = api.put(
+        f"/api/sections/{section_id}",
+        user="chair.esp",
+        headers={"If-Match": current.headers["etag"]},
+        json={"title": current.json()["title"], "body": body, "message": "test text"},
+    )
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+def propose(
+    api: Api,
+    section_id: int,
+    user: str,
+    body: str,
+    *,
+    base: int | None = None,
+    rationale: str = "Because.",
+    draft: bool = False,
+    expect: int = 201,
+) -> dict[str, Any]:
+    if base is None:
+        base = api.get(f"/api/sections/{section_id}").json()["revision"]
+    response = api.post(
+        f"/api/sections/{section_id}/proposals",
+        user=user,
+        json={"base_revision": base, "body": body, "rationale": rationale, "draft": draft},
+    )
+    assert response.status_code == expect, response.text
+    return dict(response.json())
