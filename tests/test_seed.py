@@ -28,9 +28,7 @@ def test_guide_source_is_substantial_and_well_formed() -> None:
 def _counts(settings: Settings) -> tuple[int, int, int, int]:
     database = Database(settings)
     with database.session(write=False) as session:
-        states = session.scalar(
-            select(func.count()).where(Delegation.kind == DelegationKind.STATE)
-        )
+        states = session.scalar(select(func.count()).where(Delegation.kind == DelegationKind.STATE))
         delegations = session.scalar(select(func.count()).select_from(Delegation))
         sections = session.scalar(select(func.count()).select_from(Section))
         revisions = session.scalar(select(func.count()).select_from(SectionRevision))

@@ -18,9 +18,7 @@ def test_login_returns_a_bearer_token_that_works(api: Api) -> None:
     assert response.status_code == 200
     body = response.json()
     assert body["token_type"] == "bearer"
-    me = api.client.get(
-        "/api/auth/me", headers={"Authorization": f"Bearer {body['access_token']}"}
-    )
+    me = api.client.get("/api/auth/me", headers={"Authorization": f"Bearer {body['access_token']}"})
     assert me.status_code == 200
     assert me.json()["delegation"] == "USA"
     assert me.json()["role"] == "delegate"

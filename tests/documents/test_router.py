@@ -90,7 +90,9 @@ def test_delegates_and_observers_cannot_edit_directly(api: Api, guide: dict[str,
     for user in ("delegate.usa", "observer", "coordinator", "admin"):
         current = api.get(f"/api/sections/{sec['id']}").json()
         response = api.put(
-            f"/api/sections/{sec['id']}", user=user, headers={"If-Match": etag},
+            f"/api/sections/{sec['id']}",
+            user=user,
+            headers={"If-Match": etag},
             json={"title": current["title"], "body": "mine\n"},
         )
         assert response.status_code == 403, user
@@ -154,8 +156,12 @@ def test_chair_creates_a_section_after_a_sibling(api: Api, guide: dict[str, Any]
     children = [s for s in guide["sections"] if s["parent_id"] == parent["id"]]
     response = api.post(
         "/api/documents/bpg-1540/sections",
-        json={"title": "Gender perspectives", "body": "Text.\n", "parent_id": parent["id"],
-              "after_id": children[0]["id"]},
+        json={
+            "title": "Gender perspectives",
+            "body": "Text.\n",
+            "parent_id": parent["id"],
+            "after_id": children[0]["id"],
+        },
     )
     assert response.status_code == 201, response.text
     created = response.json()
@@ -173,9 +179,7 @@ def test_only_chairs_create_sections(api: Api) -> None:
     assert response.status_code == 403
 
 
-def test_section_parent_must_be_top_level_and_in_document(
-    api: Api, guide: dict[str, Any]
-) -> None:
+def test_section_parent_must_be_top_level_and_in_document(api: Api, guide: dict[str, Any]) -> None:
     sub = first_subsection(guide)
     nested = api.post(
         "/api/documents/bpg-1540/sections", json={"title": "X", "parent_id": sub["id"]}
