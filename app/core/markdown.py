@@ -31,6 +31,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
@@ -133,8 +134,13 @@ def escape(text: str) -> str:
     return escapeHtml(text)
 
 
+@lru_cache(maxsize=1024)
 def render_markdown(text: str) -> str:
-    """Render untrusted Markdown to safe HTML (block level)."""
+    """Render untrusted Markdown to safe HTML (block level).
+
+    Cached by text: rendering is pure, and the same revision is read far more
+    often than it is written.
+    """
     rendered: str = _PARSER.render(text)
     return rendered
 

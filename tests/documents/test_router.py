@@ -187,3 +187,8 @@ def test_section_parent_must_be_top_level_and_in_document(api: Api, guide: dict[
     assert nested.status_code == 422
     missing = api.post("/api/documents/bpg-1540/sections", json={"title": "X", "parent_id": 9999})
     assert missing.status_code == 422
+
+
+def test_if_match_star_is_refused(api: Api, guide: dict[str, Any]) -> None:
+    response = put(api, first_subsection(guide)["id"], "*", body="any\n")
+    assert response.status_code == 412
