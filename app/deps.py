@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
@@ -10,7 +12,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from app.auth import service as auth_service
 from app.auth.models import User
 from app.config import Settings
-from app.db import SessionDep
+from app.db import SessionDep, utcnow
 from app.errors import Unauthorized
 
 MAX_ID = 2_147_483_647
@@ -41,3 +43,14 @@ def current_user(
 
 
 CurrentUser = Annotated[User, Depends(current_user)]
+
+Clock = Callable[[], datetime]
+
+
+def get_clock(request: Request) -> Clock:
+    """The app's clock (``app.state.clock``): tests inject a fixed one."""
+    clock: Clock = getattr(request.app.state, "clock", utcnow)
+    return clock
+
+
+ClockDep = Annotated[Clock, Depends(get_clock)]

@@ -17,7 +17,12 @@ from app.comments.router import router as comments_router
 from app.config import Settings, get_settings
 from app.db import Database
 from app.documents.router import router as documents_router
+from app.drafts.router import router as drafts_router
 from app.errors import install_error_handler
+from app.events.hub import start_event_hub
+from app.events.router import router as events_router
+from app.meetings.router import router as meetings_router
+from app.merges.router import router as merges_router
 from app.middleware import LimitBodySize, SecurityHeaders
 from app.proposals.router import router as proposals_router
 
@@ -28,6 +33,10 @@ ROUTERS = (
     proposals_router,
     comments_router,
     audit_router,
+    drafts_router,
+    merges_router,
+    meetings_router,
+    events_router,
 )
 
 
@@ -38,7 +47,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        hub = start_event_hub(app)
         yield
+        hub.stop()
         database.dispose()
 
     app = FastAPI(

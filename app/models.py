@@ -6,6 +6,9 @@ from app.comments.models import Comment
 from app.db import Base
 from app.delegations.models import Delegation, DelegationKind
 from app.documents.models import Document, Section, SectionRevision
+from app.drafts.models import Agreement, Draft, DraftSection, DraftStatus, SilenceObjection
+from app.meetings.models import Meeting, MeetingFormat
+from app.merges.models import Merge, RevisionSource
 from app.proposals.models import (
     Proposal,
     ProposalKind,
@@ -16,19 +19,28 @@ from app.proposals.models import (
 
 __all__ = [
     "AccessToken",
+    "Agreement",
     "AuditEntry",
     "Base",
     "Comment",
     "Delegation",
     "DelegationKind",
     "Document",
+    "Draft",
+    "DraftSection",
+    "DraftStatus",
+    "Meeting",
+    "MeetingFormat",
+    "Merge",
     "Proposal",
     "ProposalKind",
     "ProposalStatus",
     "ProposalSupport",
     "ProposalVersion",
+    "RevisionSource",
     "Role",
     "Section",
     "SectionRevision",
+    "SilenceObjection",
     "User",
 ]

@@ -61,6 +61,7 @@ class Proposal(Base):
     decision_note: Mapped[str] = mapped_column(Text, default="")
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

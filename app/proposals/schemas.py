@@ -44,6 +44,9 @@ class ProposalRevise(InputModel):
 class Decision(InputModel):
     decision: Literal["accept", "reject"]
     note: Text = Field(default="", max_length=20_000)
+    meeting_id: int | None = Field(
+        default=None, ge=1, le=MAX_ID, description="The meeting at which it was decided"
+    )
 
 
 class ProposalRead(OutputModel):
@@ -73,6 +76,7 @@ class ProposalRead(OutputModel):
     after_id: int | None
     competing: list[int] = Field(description="Pending proposals whose change overlaps this one")
     comment_count: int
+    meeting_id: int | None
 
 
 class ProposalGroups(OutputModel):

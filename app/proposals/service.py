@@ -23,6 +23,7 @@ from app.delegations.models import Delegation
 from app.documents import service as documents
 from app.documents.models import Document, Section, SectionRevision
 from app.errors import Forbidden, InvalidInput, NotFound, StateConflict
+from app.meetings.models import Meeting
 from app.proposals.models import (
     Proposal,
     ProposalKind,
@@ -245,6 +246,11 @@ def decide(*, session: Session, proposal: Proposal, user: User, data: Decision) 
     """A chair accepts or rejects a submitted proposal, with a note."""
     require(user, Action.DECIDE)
     _move(proposal, Move.ACCEPT if data.decision == "accept" else Move.REJECT)
+    if data.meeting_id is not None:
+        meeting = session.get(Meeting, data.meeting_id)
+        if meeting is None or meeting.document_id != proposal.document_id:
+            raise InvalidInput(f"no meeting {data.meeting_id} for this document")
+        proposal.meeting_id = meeting.id
     proposal.decision_note = data.note
     proposal.decided_by_id = user.id
     proposal.decided_at = utcnow()

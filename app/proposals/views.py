@@ -108,6 +108,7 @@ def read_many(
                 after_id=p.after_id,
                 competing=(competing or {}).get(p.id, []),
                 comment_count=counts.get(p.id, 0),
+                meeting_id=p.meeting_id,
             )
         )
     return out
