@@ -13,6 +13,7 @@ from app.auth import service as auth_service
 from app.auth.models import Role
 from app.config import get_settings
 from app.db import Database
+from app.demo import seed_demo_round
 from app.errors import AppError
 from app.migrate import upgrade
 from app.seed import DEMO_PASSWORD, DEMO_USERS, seed_all
@@ -38,12 +39,17 @@ def db_upgrade(revision: str = "head") -> None:
 @app.command()
 def seed(
     demo_users: Annotated[bool, typer.Option(help="Create the demo logins too.")] = True,
+    demo_round: Annotated[
+        bool, typer.Option(help="Seed the 2021 drafting round (needs the demo logins).")
+    ] = True,
 ) -> None:
-    """Seed delegations, the guide from compendium/ and demo users (idempotent)."""
+    """Seed delegations, the guide from compendium/, demo users and round (idempotent)."""
     settings = get_settings()
     database = Database(settings)
     with database.session(write=True) as session, session.begin():
         counts = seed_all(session=session, settings=settings, demo_users=demo_users)
+        if demo_users and demo_round and seed_demo_round(session=session, settings=settings):
+            console.print("demo round of 2021 seeded")
     database.dispose()
     console.print(f"delegations: {counts['delegations']}, new sections: {counts['sections']}")
     if demo_users:
