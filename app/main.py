@@ -18,7 +18,7 @@ from app.config import Settings, get_settings
 from app.db import Database
 from app.documents.router import router as documents_router
 from app.drafts.router import router as drafts_router
-from app.errors import install_error_handler
+from app.errors import COMMON_RESPONSES, install_error_handler
 from app.events.hub import start_event_hub
 from app.events.router import router as events_router
 from app.meetings.router import router as meetings_router
@@ -69,7 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return {"status": "ok"}
 
     for router in ROUTERS:
-        app.include_router(router)
+        app.include_router(router, responses=COMMON_RESPONSES)
     _mount_frontend(app)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(LimitBodySize, max_bytes=settings.max_request_bytes)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import Field, model_validator
 
@@ -11,13 +12,9 @@ from app.schemas import InputModel, OutputModel, Text
 
 
 class MergeCreate(InputModel):
-    proposal_ids: list[int] = Field(min_length=1, max_length=5000)
-
-    @model_validator(mode="after")
-    def _ids_in_range(self) -> MergeCreate:
-        if any(not 1 <= i <= MAX_ID for i in self.proposal_ids):
-            raise ValueError("proposal ids must be positive integers")
-        return self
+    proposal_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(
+        min_length=1, max_length=5000
+    )
 
 
 class Resolution(InputModel):
