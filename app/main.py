@@ -18,6 +18,7 @@ from app.config import Settings, get_settings
 from app.db import Database
 from app.documents.router import router as documents_router
 from app.drafts.router import router as drafts_router
+from app.drafts.ticker import start_silence_ticker, stop_silence_ticker
 from app.errors import COMMON_RESPONSES, install_error_handler
 from app.events.hub import start_event_hub
 from app.events.router import router as events_router
@@ -48,7 +49,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         hub = start_event_hub(app)
+        ticker = start_silence_ticker(app)
         yield
+        await stop_silence_ticker(ticker)
         hub.stop()
         database.dispose()
 

@@ -43,3 +43,32 @@ def test_settle_silences_records_adoption_after_the_deadline(db_url: str) -> Non
         ).one()
         assert entry.object_id == str(draft.id) and entry.actor == "system"
     database.dispose()
+
+
+def test_the_ticker_settles_through_the_app_clock(db_url: str) -> None:
+    from fastapi.testclient import TestClient
+
+    from app.drafts.ticker import settle_once
+    from app.main import create_app
+
+    app = create_app(settings_for(db_url))
+    with TestClient(app):
+        database = app.state.database
+        with database.session(write=True) as session, session.begin():
+            chair = session.scalars(select(User).where(User.username == "chair.esp")).one()
+            doc = documents.get_document(session=session, slug="bpg-1540")
+            draft = drafts.snapshot(
+                session=session,
+                document=doc,
+                user=chair,
+                label="Rev.1",
+                reference="",
+                circulate=True,
+                now=T0,
+            )
+            drafts.start_silence(
+                session=session, draft=draft, user=chair, deadline=T0 + timedelta(hours=1), now=T0
+            )
+        app.state.clock = lambda: T0 + timedelta(hours=2)
+        assert settle_once(app) == 1
+        assert settle_once(app) == 0
