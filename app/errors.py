@@ -92,8 +92,9 @@ def _where(loc: tuple[Any, ...]) -> str:
 
 def describe_validation(errors: list[dict[str, Any]]) -> str:
     """One readable sentence per problem, e.g. ``body.title: Field required``."""
-    return "; ".join(f"{_where(tuple(e.get('loc', ())))}: {e.get('msg', 'invalid')}"
-                     for e in errors)
+    return "; ".join(
+        f"{_where(tuple(e.get('loc', ())))}: {e.get('msg', 'invalid')}" for e in errors
+    )
 
 
 def install_error_handler(app: FastAPI) -> None:

@@ -51,11 +51,15 @@ def chair_token(template: TemplateDB) -> str:
 
 
 @schema.parametrize()
-@settings(max_examples=12, derandomize=True, deadline=None,
-          suppress_health_check=list(HealthCheck))
+@settings(max_examples=12, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_schema(case: schemathesis.Case, chair_token: str) -> None:
     case.call_and_validate(
         headers={"Authorization": f"Bearer {chair_token}"},
-        checks=[not_a_server_error, status_code_conformance, content_type_conformance,
-                response_schema_conformance, response_headers_conformance],
+        checks=[
+            not_a_server_error,
+            status_code_conformance,
+            content_type_conformance,
+            response_schema_conformance,
+            response_headers_conformance,
+        ],
     )
