@@ -15,6 +15,13 @@ from tests.dbs import TemplateDB, build_template, drop_template, settings_for
 
 
 @pytest.fixture(scope="session")
+def worker_id(request: pytest.FixtureRequest) -> str:
+    """xdist's worker id, also when the suite runs with ``-p no:xdist``."""
+    workerinput = getattr(request.config, "workerinput", None)
+    return str(workerinput["workerid"]) if workerinput else "master"
+
+
+@pytest.fixture(scope="session")
 def template(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[TemplateDB]:
     tmpl = build_template(tmp_path_factory.mktemp("template"), worker_id)
     yield tmpl
