@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEntry
@@ -36,6 +36,9 @@ def record(
     )
     session.add(entry)
     session.flush()
+    if session.get_bind().dialect.name == "postgresql":
+        # Wakes every worker's event stream (app/events); delivered only on commit.
+        session.execute(text("SELECT pg_notify('compendium_events', :id)"), {"id": str(entry.id)})
     return entry
 
 

@@ -18,12 +18,17 @@ from app.db import utcnow
 from app.documents import service as documents
 from app.documents.models import Section
 from app.errors import Forbidden, InvalidInput, NotFound, StateConflict
-from app.proposals.models import Proposal
+from app.proposals.models import Proposal, ProposalStatus
 
 DELETED_BODY = "(comment deleted)"
 
 
 def _record(session: Session, user: User, comment: Comment, action: str) -> None:
+    data: dict[str, object] = {"section_id": comment.section_id, "proposal_id": comment.proposal_id}
+    proposal = session.get(Proposal, comment.proposal_id) if comment.proposal_id else None
+    if proposal is not None and proposal.status == ProposalStatus.DRAFT:
+        # A delegation's talk about its own private draft stays within the delegation.
+        data |= {"private": True, "delegation": proposal.delegation.code}
     audit.record(
         session=session,
         actor=user,
@@ -31,7 +36,7 @@ def _record(session: Session, user: User, comment: Comment, action: str) -> None
         object_type="comment",
         object_id=comment.id,
         summary=comment.body[:120] if action != "deleted" else "",
-        data={"section_id": comment.section_id, "proposal_id": comment.proposal_id},
+        data=data,
     )
 
 

@@ -119,3 +119,14 @@ def test_comments_on_a_private_draft_stay_private(api: Api, section: dict[str, A
         api.patch(f"/api/comments/{c['id']}", user="delegate.usa", json={"body": "x"}).status_code
         == 404
     )
+
+
+def test_comments_on_a_private_draft_are_private_events(api: Api, section: dict[str, Any]) -> None:
+    p = propose(api, section["id"], "delegate.che", "Swiss.\n", draft=True)
+    api.post(
+        f"/api/proposals/{p['id']}/comments",
+        user="delegate.che",
+        json={"body": "Internal: check with capital."},
+    )
+    entry = api.get("/api/audit?action=comment.posted", user="admin").json()[0]
+    assert entry["data"]["private"] is True and entry["data"]["delegation"] == "CHE"
