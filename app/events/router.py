@@ -1,7 +1,8 @@
 """``GET /api/events``: the audit log as a live server-sent event stream.
 
-Each event is ``id: <audit id>``, ``event: <action>``, ``data: <AuditRead
-JSON>``. The stream opens with ``retry:`` and a ``: pid <n>`` comment (which
+Each event is an unnamed message, ``id: <audit id>`` and ``data: <JSON>``
+with the action inside, so a browser's ``onmessage`` sees every one. The
+stream opens with ``retry:`` and a ``: pid <n>`` comment (which
 worker serves it, and proof that it is subscribed), replays entries after
 ``Last-Event-ID`` or ``?after=`` from the table, then follows the hub, with a
 ``: keep-alive`` comment every ``HEARTBEAT_SECONDS``. Browsers' EventSource

@@ -47,4 +47,4 @@ class Event:
 
     def encode(self) -> str:
         """The ``text/event-stream`` frame (the JSON has no raw newlines)."""
-        return f"id: {self.id}\nevent: {self.action}\ndata: {self.data_json}\n\n"
+        return f"id: {self.id}\ndata: {self.data_json}\n\n"

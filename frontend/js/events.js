@@ -2,17 +2,6 @@
 // since EventSource cannot send headers). Screens subscribe and refresh what
 // is visible when an event concerns it.
 
-// The server names each event after its audit action (`event: proposal.submitted`),
-// and EventSource has no wildcard listener, so every known action is listed.
-const ACTIONS = [
-  "section.created", "section.edited",
-  ...["created", "revised", "submitted", "withdrawn", "accepted", "rejected", "supported", "merged", "rebased", "needs_rebase"]
-    .map((a) => `proposal.${a}`),
-  ...["posted", "edited", "deleted", "resolved", "reopened"].map((a) => `comment.${a}`),
-  "merge.previewed", "merge.committed",
-  ...["created", "superseded", "circulated", "agreement_set", "silence_started", "silence_broken", "adopted"].map((a) => `draft.${a}`),
-  "meeting.created", "meeting.updated",
-];
 
 const listeners = new Set();
 const statusListeners = new Set();
@@ -45,8 +34,8 @@ export function connect(token) {
       }
     });
   };
+  // Events are unnamed messages; the action is inside the data.
   source.onmessage = deliver;
-  ACTIONS.forEach((name) => source.addEventListener(name, deliver));
   source.onerror = () => {
     if (source && source.readyState === EventSource.CLOSED) {
       setStatus("offline");

@@ -74,7 +74,7 @@ class SseStream:
                 self._ready.set()
             elif line == "" and "data" in fields:
                 data = json.loads(fields["data"])
-                self.items.put(SseEvent(int(fields["id"]), fields["event"], data))
+                self.items.put(SseEvent(int(fields["id"]), data["action"], data))
                 fields = {}
             elif line and not line.startswith(":"):
                 key, _, value = line.partition(":")
