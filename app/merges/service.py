@@ -101,6 +101,10 @@ def _resolve(cid: str, conflict: Conflict, res: Resolution) -> tuple[str, set[in
     raise InvalidInput(f"conflict {cid}: proposal {res.choose} is not one of its alternatives")
 
 
+# How directly a merged revision carries a proposal's own words.
+_STRENGTH = {"chosen": 0, "clean": 1, "compromise": 2, "bracketed": 3}
+
+
 def _apply_section(
     session: Session,
     merge: Merge,
@@ -120,7 +124,9 @@ def _apply_section(
     title, bracketed = plan.title if isinstance(plan.title, str) else plan.head.title, False
     for cid, kind, conflict in conflicts_of(plan):
         text, ids, how = _resolve(cid, conflict, resolutions[cid])
-        credited.update(dict.fromkeys(ids, how))
+        for pid in ids:  # keep the strongest claim: its own words beat the chair's
+            if _STRENGTH[how] < _STRENGTH[credited.get(pid, "bracketed")] or pid not in credited:
+                credited[pid] = how
         bracketed |= how == "bracketed"
         if kind == "title":
             title = text

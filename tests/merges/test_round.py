@@ -238,3 +238,32 @@ def test_structural_proposals_merge(api: Api, guide: dict[str, Any]) -> None:
     titles = [s["title"] for s in draft["sections"]]
     assert "Gender perspectives" in titles and doomed["title"] not in titles
     assert api.get(f"/api/sections/{doomed['id']}").status_code == 404
+
+
+def test_a_proposal_keeps_clean_credit_beside_a_bracketed_conflict(
+    api: Api, db_url: str, sections: tuple[dict[str, Any], dict[str, Any]]
+) -> None:
+    from sqlalchemy import create_engine, text
+
+    a, _ = sections
+    usa = propose(
+        api,
+        a["id"],
+        "delegate.usa",
+        BASE_TEXT.replace("appropriate ", "").replace("items", "materials"),
+    )
+    rus = propose(api, a["id"], "delegate.rus", BASE_TEXT.replace("effective ", ""))
+    accept(api, usa, rus)
+    merge = api.post(
+        "/api/documents/bpg-1540/merges", json={"proposal_ids": [usa["id"], rus["id"]]}
+    ).json()
+    conflict = merge["sections"][0]["conflicts"][0]["id"]
+    api.post(
+        f"/api/merges/{merge['id']}/commit",
+        json={"label": "Rev.1", "resolutions": {conflict: {"bracket": True}}},
+    )
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        how = dict(conn.execute(text("SELECT proposal_id, how FROM revision_source")).all())
+    engine.dispose()
+    assert how == {usa["id"]: "clean", rus["id"]: "bracketed"}
