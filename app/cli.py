@@ -15,6 +15,7 @@ from app.config import get_settings
 from app.db import Database
 from app.demo import seed_demo_round
 from app.errors import AppError
+from app.exports import commands as export_commands
 from app.migrate import upgrade
 from app.seed import DEMO_PASSWORD, DEMO_USERS, seed_all
 
@@ -25,6 +26,8 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 user_app = typer.Typer(help="User accounts.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
+app.command("export")(export_commands.export)
+app.command("import")(export_commands.import_file)
 console = Console()
 
 

@@ -22,6 +22,7 @@ from app.drafts.ticker import start_silence_ticker, stop_silence_ticker
 from app.errors import COMMON_RESPONSES, install_error_handler
 from app.events.hub import start_event_hub
 from app.events.router import router as events_router
+from app.exports.router import router as exports_router
 from app.meetings.router import router as meetings_router
 from app.merges.router import router as merges_router
 from app.middleware import LimitBodySize, SecurityHeaders
@@ -38,6 +39,7 @@ ROUTERS = (
     merges_router,
     meetings_router,
     events_router,
+    exports_router,
 )
 
 

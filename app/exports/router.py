@@ -1,0 +1,153 @@
+"""HTTP routes of exports: draft downloads, redlines, the compilation, Word imports."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile, status
+
+from app.db import SessionDep
+from app.deps import MAX_ID, CurrentUser, IdPath, SettingsDep
+from app.drafts import service as drafts
+from app.drafts.models import Draft
+from app.errors import (
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    PayloadTooLarge,
+    StateConflict,
+    Unauthorized,
+    error_responses,
+)
+from app.exports import importing, service
+from app.exports.schemas import DOCX_MEDIA_TYPE, CompilationFormat, ExportFormat
+from app.proposals import views as proposal_views
+from app.proposals.schemas import ProposalRead
+
+router = APIRouter(prefix="/api", tags=["exports"])
+IMPORT_ERRORS = error_responses(
+    Unauthorized, Forbidden, NotFound, StateConflict, InvalidInput, PayloadTooLarge
+)
+
+
+def _file_responses(*media_types: str) -> dict[int | str, dict[str, Any]]:
+    ok: dict[int | str, dict[str, Any]] = {
+        200: {
+            "description": "The file, as an attachment",
+            "content": {m: {"schema": {"type": "string", "format": "binary"}} for m in media_types},
+        }
+    }
+    return ok | error_responses(Unauthorized, Forbidden, NotFound, InvalidInput)
+
+
+def exportable(draft_id: IdPath, session: SessionDep, user: CurrentUser) -> Draft:
+    return service.exportable_draft(session=session, draft_id=draft_id, user=user)
+
+
+def compilable(draft_id: IdPath, session: SessionDep, user: CurrentUser) -> Draft:
+    return service.compilable_draft(session=session, draft_id=draft_id, user=user)
+
+
+def _download(file: service.ExportFile) -> Response:
+    return Response(
+        file.content,
+        media_type=file.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{file.filename}"'},
+    )
+
+
+@router.get(
+    "/drafts/{draft_id}/export",
+    response_class=Response,
+    responses=_file_responses(*service.MEDIA_TYPES.values()),
+)
+def export_draft(
+    draft: Annotated[Draft, Depends(exportable)],
+    session: SessionDep,
+    user: CurrentUser,
+    fmt: Annotated[ExportFormat, Query(alias="format")] = "docx",
+    changes_since: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+) -> Response:
+    """Download a draft as md, html, docx or akn; with changes_since, a redline (docx, html)."""
+    since = (
+        drafts.get_draft(session=session, draft_id=changes_since, user=user)
+        if changes_since is not None
+        else None
+    )
+    return _download(
+        service.export_draft(session=session, draft=draft, fmt=fmt, changes_since=since)
+    )
+
+
+@router.get(
+    "/drafts/{draft_id}/compilation",
+    response_class=Response,
+    responses=_file_responses(service.MEDIA_TYPES["html"], DOCX_MEDIA_TYPE),
+)
+def compilation(
+    draft: Annotated[Draft, Depends(compilable)],
+    session: SessionDep,
+    fmt: Annotated[CompilationFormat, Query(alias="format")] = "html",
+) -> Response:
+    """Download the compilation of proposals on the draft's sections (chair, coordinator)."""
+    return _download(service.compile_proposals(session=session, draft=draft, fmt=fmt))
+
+
+@router.post(
+    "/sections/{section_id}/proposals/import",
+    response_model=ProposalRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=IMPORT_ERRORS,
+)
+def import_section(
+    section_id: IdPath,
+    file: Annotated[UploadFile, File(description="A .docx exported from the draft")],
+    draft_id: Annotated[int, Form(ge=1, le=MAX_ID, description="The draft the file came from")],
+    session: SessionDep,
+    user: CurrentUser,
+    settings: SettingsDep,
+    rationale: Annotated[str, Form(max_length=20_000)] = "",
+) -> ProposalRead:
+    """Turn a Word file with this section's revised text into your delegation's proposal."""
+    draft = drafts.get_draft(session=session, draft_id=draft_id, user=user)
+    proposal = importing.import_section(
+        session=session,
+        draft=draft,
+        section_id=section_id,
+        user=user,
+        upload=_upload(file, settings.max_request_bytes),
+        rationale=rationale,
+        settings=settings,
+    )
+    return proposal_views.read_one(session=session, proposal=proposal)
+
+
+@router.post(
+    "/drafts/{draft_id}/import",
+    response_model=list[ProposalRead],
+    status_code=status.HTTP_201_CREATED,
+    responses=IMPORT_ERRORS,
+)
+def import_document(
+    draft: Annotated[Draft, Depends(exportable)],
+    file: Annotated[UploadFile, File(description="A .docx exported from this draft")],
+    session: SessionDep,
+    user: CurrentUser,
+    settings: SettingsDep,
+    rationale: Annotated[str, Form(max_length=20_000)] = "",
+) -> list[ProposalRead]:
+    """Turn a revised Word file of the whole draft into one proposal per changed section."""
+    found = importing.import_document(
+        session=session,
+        draft=draft,
+        user=user,
+        upload=_upload(file, settings.max_request_bytes),
+        rationale=rationale,
+        settings=settings,
+    )
+    return proposal_views.read_many(session=session, proposals=found)
+
+
+def _upload(file: UploadFile, limit: int) -> importing.Upload:
+    # Read one byte past the limit so an oversized file is refused, not truncated.
+    return importing.Upload(file.file.read(limit + 1), file.content_type)
