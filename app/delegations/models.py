@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlalchemy import Enum, String
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import Base
+from app.db import Base, str_enum
 
 
 class DelegationKind(StrEnum):
@@ -21,13 +21,4 @@ class Delegation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(8), unique=True)
     name: Mapped[str] = mapped_column(String(120))
-    kind: Mapped[DelegationKind] = mapped_column(
-        Enum(
-            DelegationKind,
-            native_enum=False,
-            length=16,
-            name="delegation_kind",
-            create_constraint=True,
-            values_callable=lambda e: [m.value for m in e],
-        )
-    )
+    kind: Mapped[DelegationKind] = mapped_column(str_enum(DelegationKind, "delegation_kind"))

@@ -5,23 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
-from app.db import Base, UTCDateTime, utcnow
+from app.db import Base, UTCDateTime, str_enum, utcnow
 from app.delegations.models import Delegation
-
-
-def _enum(cls: type[StrEnum], name: str) -> Enum:
-    return Enum(
-        cls,
-        native_enum=False,
-        length=16,
-        name=name,
-        create_constraint=True,
-        values_callable=lambda e: [m.value for m in e],
-    )
 
 
 class DraftStatus(StrEnum):
@@ -45,7 +34,7 @@ class Draft(Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), index=True)
     label: Mapped[str] = mapped_column(String(120))
     reference: Mapped[str] = mapped_column(String(120), default="")
-    status: Mapped[DraftStatus] = mapped_column(_enum(DraftStatus, "draft_status"))
+    status: Mapped[DraftStatus] = mapped_column(str_enum(DraftStatus, "draft_status"))
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("draft.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -70,7 +59,7 @@ class DraftSection(Base):
     number: Mapped[str] = mapped_column(String(32))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("section.id"))
     level: Mapped[int]
-    agreement: Mapped[Agreement] = mapped_column(_enum(Agreement, "agreement"))
+    agreement: Mapped[Agreement] = mapped_column(str_enum(Agreement, "agreement"))
 
 
 class SilenceObjection(Base):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, Enum, ForeignKey, String, Text
+from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import Base, UTCDateTime, utcnow
+from app.db import Base, UTCDateTime, str_enum, utcnow
 
 
 class MeetingFormat(StrEnum):
@@ -25,16 +25,7 @@ class Meeting(Base):
     title: Mapped[str] = mapped_column(String(300))
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
-    format: Mapped[MeetingFormat] = mapped_column(
-        Enum(
-            MeetingFormat,
-            native_enum=False,
-            length=16,
-            name="meeting_format",
-            create_constraint=True,
-            values_callable=lambda e: [m.value for m in e],
-        )
-    )
+    format: Mapped[MeetingFormat] = mapped_column(str_enum(MeetingFormat, "meeting_format"))
     venue: Mapped[str] = mapped_column(String(300), default="")
     agenda: Mapped[str] = mapped_column(Text, default="")
     draft_id: Mapped[int | None] = mapped_column(ForeignKey("draft.id"))

@@ -5,23 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
-from app.db import Base, UTCDateTime, utcnow
+from app.db import Base, UTCDateTime, str_enum, utcnow
 from app.delegations.models import Delegation
-
-
-def _enum(cls: type[StrEnum], name: str) -> Enum:
-    return Enum(
-        cls,
-        native_enum=False,
-        length=16,
-        name=name,
-        create_constraint=True,
-        values_callable=lambda e: [m.value for m in e],
-    )
 
 
 class ProposalKind(StrEnum):
@@ -47,9 +36,9 @@ class Proposal(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), index=True)
     section_id: Mapped[int | None] = mapped_column(ForeignKey("section.id"), index=True)
-    kind: Mapped[ProposalKind] = mapped_column(_enum(ProposalKind, "proposal_kind"))
+    kind: Mapped[ProposalKind] = mapped_column(str_enum(ProposalKind, "proposal_kind"))
     status: Mapped[ProposalStatus] = mapped_column(
-        _enum(ProposalStatus, "proposal_status"), index=True
+        str_enum(ProposalStatus, "proposal_status"), index=True
     )
     needs_rebase: Mapped[bool] = mapped_column(default=False)
     delegation_id: Mapped[int] = mapped_column(ForeignKey("delegation.id"), index=True)
