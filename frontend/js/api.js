@@ -45,6 +45,8 @@ export async function request(path, { method = "GET", body, form, headers = {}, 
   let payload;
   if (form) {
     payload = new URLSearchParams(form);
+  } else if (body instanceof FormData) {
+    payload = body; // the browser sets the multipart boundary itself
   } else if (body !== undefined) {
     hdrs["Content-Type"] = "application/json";
     payload = JSON.stringify(body);

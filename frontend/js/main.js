@@ -15,6 +15,7 @@ import * as proposal from "./screens/proposal.js";
 import * as queue from "./screens/queue.js";
 import * as drafts from "./screens/drafts.js";
 import * as merge from "./screens/merge.js";
+import * as meetings from "./screens/meetings.js";
 
 route("/login", login);
 route("/", guide);
@@ -28,6 +29,7 @@ route("/queue", queue);
 route("/drafts", drafts);
 route("/draft/:id", drafts);
 route("/merge", merge);
+route("/meetings", meetings);
 
 const notFound = {
   render({ view }) {
@@ -51,6 +53,7 @@ function renderTopbar() {
   const links = [["#/", "Guide"]];
   if (can("queue")) links.push(["#/queue", "Queue"]);
   links.push(["#/drafts", "Drafts"]);
+  links.push(["#/meetings", "Meetings"]);
   if (can("merge")) links.push(["#/merge", "Merge"]);
   const nav = h("nav", { class: "mainnav", "aria-label": "Main" },
     h("ul", {}, links.map(([href, label]) => h("li", {}, h("a", { href, dataset: { nav: href } }, label)))));

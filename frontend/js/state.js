@@ -16,6 +16,9 @@ const ALLOWED = {
   edit: ["chair"],
   merge: ["chair"],
   circulate: ["chair"],
+  objectToSilence: ["delegate", "chair"],
+  importWord: ["delegate", "chair"],
+  manageMeetings: ["chair"],
   queue: ["chair", "coordinator"],
   workingDrafts: ["chair", "coordinator"],
 };

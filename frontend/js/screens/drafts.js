@@ -7,7 +7,11 @@ import { reportError, toast, inlineError } from "../notify.js";
 import { navigate } from "../router.js";
 import { DOCUMENT_SLUG, can } from "../state.js";
 
-const STATUS_CLASS = { circulated: "pill-submitted", adopted: "pill-accepted", working: "pill-draft", superseded: "pill-withdrawn", silence: "pill-bracketed" };
+const AGREEMENTS = [["agreed", "Agreed"], ["bracketed", "Bracketed"], ["ad_referendum", "Ad referendum"]];
+const agreementPill = (value) => h("span", { class: ["pill", "agreement", `pill-${value}`] }, String(value || "").replace(/_/g, " "));
+const reload = (id) => navigate(`/draft/${id}`);
+
+const STATUS_CLASS = { circulated: "pill-submitted", adopted: "pill-accepted", working: "pill-draft", superseded: "pill-withdrawn", silence: "pill-bracketed", under_silence: "pill-bracketed" };
 const statusPill = (status) => h("span", { class: ["pill", STATUS_CLASS[status] || "pill-draft"] }, String(status || "").replace(/_/g, " "));
 
 const FORMATS = [["md", "Markdown"], ["html", "HTML"], ["docx", "Word (DOCX)"], ["akn", "Akoma Ntoso"]];
@@ -42,8 +46,8 @@ async function renderList({ view, signal, user }) {
 }
 
 function createForm() {
-  const label = field("Label", h("input", { required: true, maxlength: 200, placeholder: "Draft of 16 March 2021" }));
-  const reference = field("Reference", h("input", { maxlength: 100, placeholder: "FSC.GAL/…" }));
+  const label = field("Label", h("input", { required: true, maxlength: 120, placeholder: "Draft of 16 March 2021" }));
+  const reference = field("Reference", h("input", { maxlength: 120, placeholder: "FSC.GAL/…" }));
   const circulate = h("input", { type: "checkbox", id: "draft-circulate" });
   const save = h("button", { type: "submit", class: "primary" }, "Create draft");
   const form = h("form", { class: "panel create-draft", "aria-labelledby": "create-draft-title" },
@@ -65,7 +69,7 @@ function createForm() {
   return form;
 }
 
-async function renderDraft({ view, params, signal }) {
+async function renderDraft({ view, params, signal, user }) {
   const draft = await api.get(`/drafts/${params.id}`, { signal });
   const exports = h("div", { class: "toolbar", role: "group", "aria-label": "Export" },
     FORMATS.map(([fmt, label]) => button(label, () => download(`/drafts/${draft.id}/export?format=${fmt}`, `draft-${draft.id}.${fmt === "akn" ? "xml" : fmt}`).catch(reportError), { class: "secondary small" })));
@@ -94,16 +98,9 @@ async function renderDraft({ view, params, signal }) {
       reportError(err);
     }
   });
+  const chair = can("circulate", user);
   const body = h("nav", { class: "toc", "aria-label": "Sections of this draft" }, h("h2", {}, "Sections"),
-    h("ol", { class: "toc-list draft-sections" }, (draft.sections || []).map((s) => h("li", { class: `toc-item level-${Math.min(s.level || 1, 4)}` },
-      h("a", { class: "toc-link", href: `#/section/${s.section_id}?rev=${s.revision}` },
-        h("span", { class: "toc-num" }, s.number), h("span", { class: "toc-title" }, s.title)),
-      h("span", { class: "toc-rev" }, `rev. ${s.revision}`),
-      s.agreement ? h("span", { class: ["pill", `pill-${s.agreement}`] }, s.agreement.replace(/_/g, " ")) : null))));
-  const objections = (draft.objections || []).length
-    ? h("section", { class: "notice notice-warn" }, h("h2", {}, "Silence broken"),
-      h("ul", {}, draft.objections.map((o) => h("li", {}, badge(o.delegation), " ", o.text, " · ", time(o.created_at)))))
-    : null;
+    h("ol", { class: "toc-list draft-sections" }, (draft.sections || []).map((s) => sectionRow(draft, s, chair))));
   view.append(h("div", { class: "page draft" },
     h("nav", { class: "breadcrumb", "aria-label": "Breadcrumb" }, h("ol", {}, h("li", {}, h("a", { href: "#/drafts" }, "Drafts")))),
     h("h1", {}, draft.label || `Draft ${draft.id}`),
@@ -111,8 +108,144 @@ async function renderDraft({ view, params, signal }) {
       draft.silence_deadline ? [" · silence until ", time(draft.silence_deadline)] : ""),
     draft.provenance && draft.provenance.length ? h("p", { class: "hint" }, `Merges ${draft.provenance.length} proposal${draft.provenance.length === 1 ? "" : "s"}: `,
       draft.provenance.map((id, i) => [i ? ", " : "", h("a", { href: `#/proposal/${id}` }, String(id))])) : null,
-    objections, exports, compareForm, compareOut, body));
+    silencePanel(draft, user), objectionsList(draft), chair ? chairPanel(draft) : null,
+    exports, can("importWord", user) ? importPanel(draft) : null, compareForm, compareOut, body));
   listDrafts(signal).then((all) => {
     for (const d of all) if (String(d.id) !== String(draft.id)) compareSelect.input.append(h("option", { value: d.id }, d.label || `Draft ${d.id}`));
   }).catch(() => {});
+}
+
+function sectionRow(draft, s, chair) {
+  const pill = agreementPill(s.agreement || "agreed");
+  let control = null;
+  if (chair) {
+    const select = h("select", { class: "agreement-select", "aria-label": `Agreement on section ${s.number}` },
+      AGREEMENTS.map(([value, label]) => h("option", { value, selected: value === (s.agreement || "agreed") }, label)));
+    select.addEventListener("change", async () => {
+      select.disabled = true;
+      try {
+        await api.put(`/drafts/${draft.id}/sections/${s.section_id}/agreement`, { agreement: select.value });
+        pill.className = ["pill", "agreement", `pill-${select.value}`].join(" ");
+        pill.textContent = select.value.replace(/_/g, " ");
+        toast(`Section ${s.number}: ${pill.textContent}`);
+      } catch (err) {
+        reportError(err);
+        select.value = s.agreement || "agreed";
+      } finally {
+        select.disabled = false;
+      }
+    });
+    control = select;
+  }
+  return h("li", { class: `toc-item level-${Math.min(s.level || 1, 4)}` },
+    h("a", { class: "toc-link", href: `#/section/${s.section_id}?rev=${s.revision}` },
+      h("span", { class: "toc-num" }, s.number), h("span", { class: "toc-title" }, s.title)),
+    h("span", { class: "toc-rev" }, `rev. ${s.revision}`), " ", pill, control ? [" ", control] : null);
+}
+
+/** Chair: circulate a working draft, or put a circulated one under silence. */
+function chairPanel(draft) {
+  if (draft.status === "working") {
+    const go = button("Circulate", async () => {
+      go.disabled = true;
+      try {
+        await api.post(`/drafts/${draft.id}/circulate`);
+        toast(`“${draft.label}” circulated to all delegations`);
+        reload(draft.id);
+      } catch (err) {
+        reportError(err);
+        go.disabled = false;
+      }
+    }, { class: "primary" });
+    return h("section", { class: "panel chair-panel", "aria-labelledby": "chair-title" },
+      h("h2", { id: "chair-title" }, "Chair"), h("p", { class: "hint" }, "This working draft is visible to chairs and coordinators only."),
+      h("div", { class: "actions" }, go));
+  }
+  if (draft.status === "circulated") {
+    const deadline = field("Silence deadline", h("input", { type: "datetime-local", required: true }), "Your local time. Silence is broken by any written objection before then.");
+    const save = h("button", { type: "submit", class: "primary" }, "Start silence procedure");
+    const form = h("form", { class: "panel chair-panel silence-form", "aria-labelledby": "chair-title" },
+      h("h2", { id: "chair-title" }, "Silence procedure"), deadline.wrap, h("div", { class: "actions" }, save));
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const date = new Date(deadline.input.value);
+      if (Number.isNaN(date.getTime())) return inlineError(form, new Error("Choose a date and time for the deadline."));
+      save.disabled = true;
+      try {
+        await api.post(`/drafts/${draft.id}/silence`, { deadline: date.toISOString() });
+        toast("Silence procedure started");
+        reload(draft.id);
+      } catch (err) {
+        inlineError(form, err);
+        save.disabled = false;
+      }
+    });
+    return form;
+  }
+  return null;
+}
+
+function silencePanel(draft, user) {
+  if (draft.status !== "under_silence") return null;
+  const box = h("section", { class: "notice notice-warn silence", "aria-labelledby": "silence-title" },
+    h("h2", { id: "silence-title" }, "Under silence procedure"),
+    h("p", {}, "Adopted unless a delegation breaks silence before ", time(draft.silence_deadline), "."));
+  if (can("objectToSilence", user)) {
+    const text = field("Objection", h("textarea", { rows: 4, required: true, maxlength: 20000 }), "Your delegation’s written objection, shown to all delegations.");
+    const send = h("button", { type: "submit", class: "primary" }, "Break silence");
+    const form = h("form", { class: "break-silence" }, text.wrap, h("div", { class: "actions" }, send));
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      if (!text.input.value.trim()) return;
+      send.disabled = true;
+      try {
+        await api.post(`/drafts/${draft.id}/objections`, { text: text.input.value.trim() });
+        toast("Silence broken");
+        reload(draft.id);
+      } catch (err) {
+        inlineError(form, err);
+        send.disabled = false;
+      }
+    });
+    box.append(form);
+  }
+  return box;
+}
+
+function objectionsList(draft) {
+  const items = draft.objections || [];
+  if (!items.length) return null;
+  return h("section", { class: "notice notice-warn objections", "aria-labelledby": "objections-title" },
+    h("h2", { id: "objections-title" }, "Objections (silence broken)"),
+    h("ul", {}, items.map((o) => h("li", { class: "objection" }, badge(o.delegation), " ", h("span", { class: "objection-text" }, o.text), " · ", time(o.created_at)))));
+}
+
+/** Delegates and chairs: a revised Word file of this draft becomes proposals. */
+function importPanel(draft) {
+  const file = field("Revised Word file (.docx)", h("input", { type: "file", accept: ".docx,application/vnd.openxmlformats-officedocument.wordprocessingml.document", required: true }),
+    "Export this draft as Word, edit it, and upload it: each changed section becomes a proposal.");
+  const send = h("button", { type: "submit", class: "secondary" }, "Import");
+  const out = h("div", { class: "import-result", "aria-live": "polite" });
+  const form = h("form", { class: "panel import-form", "aria-labelledby": "import-title" },
+    h("h2", { id: "import-title" }, "Import from Word"), file.wrap, h("div", { class: "actions" }, send), out);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const chosen = file.input.files[0];
+    if (!chosen) return;
+    const data = new FormData();
+    data.append("file", chosen);
+    send.disabled = true;
+    clear(out);
+    try {
+      const created = await api.post(`/drafts/${draft.id}/import`, data);
+      const list = Array.isArray(created) ? created : [];
+      out.append(h("p", {}, list.length ? `${list.length} proposal${list.length === 1 ? "" : "s"} created:` : "No changed sections were found."),
+        list.length ? h("ul", {}, list.map((p) => h("li", {}, h("a", { href: `#/proposal/${p.id}` }, `Proposal ${p.id}`), p.section_number ? ` · section ${p.section_number}` : ""))) : null);
+    } catch (err) {
+      out.append(h("p", { class: "form-error", role: "alert" }, err.detail || err.message || String(err)));
+    } finally {
+      send.disabled = false;
+    }
+  });
+  return form;
 }
