@@ -32,6 +32,29 @@ SELECT_WORDS = """
 """
 
 
+def select_passage(page: Any, body: Any, passage: str) -> None:
+    """Select ``passage`` in the section body until the screen has noticed it.
+
+    The text and the screen's selection listener may arrive after the body
+    element itself, so the selection is repeated until the quote button is
+    enabled (bounded: ten tries).
+    """
+    body.get_by_text(passage, exact=False).first.wait_for()
+    quote = page.get_by_role("button", name="Comment on selection")
+    for _ in range(10):
+        page.evaluate(SELECT_WORDS, [body.element_handle(), passage])
+        try:
+            page.wait_for_function(
+                "b => b.getAttribute('aria-disabled') === 'false'",
+                arg=quote.element_handle(),
+                timeout=1000,
+            )
+            return
+        except Exception:  # not noticed yet: select again
+            continue
+    raise AssertionError("the section screen never noticed the selection")
+
+
 def test_comment_on_a_selected_passage_is_quoted_and_highlighted(
     server: str, open_page: Any, template: TemplateDB
 ) -> None:
@@ -41,7 +64,7 @@ def test_comment_on_a_selected_passage_is_quoted_and_highlighted(
     body = page.locator("#section-body")
     body.wait_for()
     passage = "licensing officers in trade and industry ministries"
-    page.evaluate(SELECT_WORDS, [body.element_handle(), passage])
+    select_passage(page, body, passage)
     page.get_by_role("button", name="Comment on selection").click()
     assert page.locator(".quote-preview blockquote").inner_text() == passage
     page.get_by_label("Comment on this section").fill("Should *customs* be named here too?")
