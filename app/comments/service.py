@@ -18,6 +18,7 @@ from app.db import utcnow
 from app.documents import service as documents
 from app.documents.models import Section
 from app.errors import Forbidden, InvalidInput, NotFound, StateConflict
+from app.proposals import service as proposals
 from app.proposals.models import Proposal, ProposalStatus
 
 DELETED_BODY = "(comment deleted)"
@@ -96,9 +97,7 @@ def get_comment(*, session: Session, comment_id: int, user: User) -> Comment:
     if comment is None:
         raise NotFound(f"no comment {comment_id}")
     if comment.proposal_id is not None:  # hides comments on another delegation's draft
-        from app.proposals.service import get_visible
-
-        get_visible(session=session, proposal_id=comment.proposal_id, user=user)
+        proposals.get_visible(session=session, proposal_id=comment.proposal_id, user=user)
     return comment
 
 

@@ -41,6 +41,8 @@ class Section(Base):
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
+    document: Mapped[Document] = relationship(lazy="joined", innerjoin=True)
+
 
 class SectionRevision(Base):
     """One immutable state of a section: never updated, never deleted."""

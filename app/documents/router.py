@@ -13,7 +13,7 @@ from app.core.redline import redline_html, redline_ops_html
 from app.db import SessionDep
 from app.deps import MAX_ID, CurrentUser, IdPath, SettingsDep
 from app.documents import service
-from app.documents.models import Document, Section, SectionRevision
+from app.documents.models import Section, SectionRevision
 from app.documents.schemas import (
     DocumentDetail,
     DocumentRead,
@@ -129,7 +129,7 @@ def get_section(
     section = service.get_section(session=session, section_id=section_id)
     rev = service.get_revision(session=session, section=section, number=revision)
     response.headers["ETag"] = service.etag(section.id, rev)
-    return section_read(section, rev, _slug(session, section))
+    return section_read(section, rev, section.document.slug)
 
 
 @router.put(
@@ -171,7 +171,7 @@ def put_section(
         settings=settings,
     )
     response.headers["ETag"] = service.etag(section.id, rev)
-    return section_read(section, rev, _slug(session, section))
+    return section_read(section, rev, section.document.slug)
 
 
 @router.get(
@@ -220,10 +220,3 @@ def diff_revisions(
         html=redline_html(old.body, new.body, timeout=timeout),
         ops=ops_as_dicts(ops),
     )
-
-
-def _slug(session: SessionDep, section: Section) -> str:
-    doc = session.get(Document, section.document_id)
-    if doc is None:  # pragma: no cover - foreign key guarantees it
-        raise NotFound("document missing")
-    return doc.slug

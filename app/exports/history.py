@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.documents.models import SectionRevision
@@ -26,6 +26,7 @@ from app.drafts.models import Draft, DraftSection
 from app.exports.attribution import ProposalChange, Step, attribute
 from app.exports.builders import Change, RedlineSection
 from app.merges.models import RevisionSource
+from app.proposals import service as proposals
 from app.proposals.models import Proposal, ProposalKind, ProposalStatus, ProposalVersion
 
 CREDITED_AS_WRITTEN = ("clean", "chosen")
@@ -174,16 +175,7 @@ def _proposals(session: Session, ids: set[int]) -> dict[int, tuple[Proposal, Pro
     if not ids:
         return {}
     found = session.scalars(select(Proposal).where(Proposal.id.in_(ids))).all()
-    versions = {
-        v.proposal_id: v
-        for v in session.scalars(
-            select(ProposalVersion).where(
-                tuple_(ProposalVersion.proposal_id, ProposalVersion.number).in_(
-                    [(p.id, p.version) for p in found]
-                )
-            )
-        )
-    }
+    versions = proposals.current_versions(session=session, proposals=found)
     return {p.id: (p, versions[p.id]) for p in found if p.id in versions}
 
 

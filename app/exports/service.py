@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
@@ -23,7 +23,7 @@ from app.auth.policy import Action, require
 from app.core.diff import word_diff
 from app.core.markdown import render_markdown
 from app.core.redline import redline_html
-from app.documents.models import Document, SectionRevision
+from app.documents.models import Document
 from app.drafts import service as drafts
 from app.drafts.models import Draft
 from app.errors import InvalidInput
@@ -44,8 +44,6 @@ from app.proposals.models import (
     Proposal,
     ProposalKind,
     ProposalStatus,
-    ProposalSupport,
-    ProposalVersion,
 )
 
 Progress = Callable[[], None]
@@ -232,24 +230,11 @@ def _compiled(
 ) -> Iterable[tuple[int, CompilationProposal]]:
     if not found:
         return
-    versions = {
-        v.proposal_id: v
-        for v in session.scalars(
-            select(ProposalVersion).where(
-                tuple_(ProposalVersion.proposal_id, ProposalVersion.number).in_(
-                    [(p.id, p.version) for p in found]
-                )
-            )
-        )
-    }
-    bases = _base_bodies(session, [(p.section_id, versions[p.id].base_revision) for p in found])
-    supporters: dict[int, list[str]] = defaultdict(list)
-    for support in session.scalars(
-        select(ProposalSupport)
-        .where(ProposalSupport.proposal_id.in_([p.id for p in found]))
-        .order_by(ProposalSupport.id)
-    ):
-        supporters[support.proposal_id].append(support.delegation.code)
+    versions = proposals.current_versions(session=session, proposals=found)
+    bases = proposals.base_bodies(
+        session=session, keys=[(p.section_id, versions[p.id].base_revision) for p in found]
+    )
+    supporters = proposals.supporters(session=session, proposal_ids=[p.id for p in found])
     counts = proposals.comment_counts(session=session, proposal_ids=[p.id for p in found])
     for p in found:
         assert p.section_id is not None
@@ -276,17 +261,3 @@ def _changes(base: str, new: str, code: str) -> tuple[Change, ...]:
     return tuple(
         Change(op.op, op.text, "" if op.op == "equal" else code) for op in word_diff(base, new)
     )
-
-
-def _base_bodies(
-    session: Session, keys: Sequence[tuple[int | None, int | None]]
-) -> dict[tuple[int, int], str]:
-    wanted = {(s, n) for s, n in keys if s is not None and n is not None}
-    if not wanted:
-        return {}
-    rows = session.execute(
-        select(SectionRevision.section_id, SectionRevision.number, SectionRevision.body).where(
-            tuple_(SectionRevision.section_id, SectionRevision.number).in_(wanted)
-        )
-    )
-    return {(sid, num): body for sid, num, body in rows}

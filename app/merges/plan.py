@@ -72,9 +72,12 @@ def load_accepted(*, session: Session, document: Document, ids: Sequence[int]) -
 def plan_merge(*, session: Session, document: Document, accepted: Sequence[Proposal]) -> MergePlan:
     by_section: dict[int, list[Proposal]] = defaultdict(list)
     additions = []
+    versions = proposals.current_versions(
+        session=session, proposals=[p for p in accepted if p.kind == ProposalKind.ADD]
+    )
     for p in accepted:
         if p.kind == ProposalKind.ADD:
-            additions.append(Addition(p, proposals.current_version(session=session, proposal=p)))
+            additions.append(Addition(p, versions[p.id]))
         elif p.section_id is not None:
             by_section[p.section_id].append(p)
     plans = [_plan_section(session, section_id, group) for section_id, group in by_section.items()]
@@ -86,11 +89,8 @@ def _plan_section(session: Session, section_id: int, group: list[Proposal]) -> S
     section = documents.get_section(session=session, section_id=section_id)
     head = documents.get_revision(session=session, section=section)
     inputs = proposals.merge_inputs(session=session, proposals=group)
-    titles = {
-        p.id: proposals.current_version(session=session, proposal=p).title
-        for p in group
-        if p.kind == ProposalKind.AMEND
-    }
+    versions = proposals.current_versions(session=session, proposals=group)
+    titles = {p.id: versions[p.id].title for p in group if p.kind == ProposalKind.AMEND}
     return SectionPlan(
         section=section,
         head=head,

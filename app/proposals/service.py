@@ -7,9 +7,10 @@ the caller's transaction.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
@@ -307,25 +308,66 @@ def list_proposals(
     return session.scalars(stmt.order_by(Proposal.id.desc()).limit(limit).offset(offset)).all()
 
 
+def current_versions(
+    *, session: Session, proposals: Sequence[Proposal]
+) -> dict[int, ProposalVersion]:
+    """Each proposal's current version, by proposal id, in one query."""
+    if not proposals:
+        return {}
+    rows = session.scalars(
+        select(ProposalVersion).where(
+            tuple_(ProposalVersion.proposal_id, ProposalVersion.number).in_(
+                [(p.id, p.version) for p in proposals]
+            )
+        )
+    )
+    return {v.proposal_id: v for v in rows}
+
+
+def base_bodies(
+    *, session: Session, keys: Iterable[tuple[int | None, int | None]]
+) -> dict[tuple[int | None, int | None], str]:
+    """Section bodies by ``(section_id, revision number)``, in one query."""
+    wanted = {(s, n) for s, n in keys if s is not None and n is not None}
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(SectionRevision.section_id, SectionRevision.number, SectionRevision.body).where(
+            tuple_(SectionRevision.section_id, SectionRevision.number).in_(wanted)
+        )
+    )
+    return {(sid, num): body for sid, num, body in rows}
+
+
+def supporters(*, session: Session, proposal_ids: Sequence[int]) -> dict[int, list[str]]:
+    """Co-sponsoring delegation codes by proposal id, in the order they joined."""
+    out: dict[int, list[str]] = defaultdict(list)
+    rows = session.scalars(
+        select(ProposalSupport)
+        .where(ProposalSupport.proposal_id.in_(proposal_ids))
+        .order_by(ProposalSupport.id)
+    )
+    for row in rows:
+        out[row.proposal_id].append(row.delegation.code)
+    return out
+
+
 def merge_inputs(*, session: Session, proposals: Sequence[Proposal]) -> list[ProposalInput]:
     """The merge engine's view of proposals on one section: base text → proposed text."""
-    out = []
-    for p in proposals:
-        version = current_version(session=session, proposal=p)
-        if p.section_id is None or version.base_revision is None:
-            continue
-        base = session.scalar(
-            select(SectionRevision.body).where(
-                SectionRevision.section_id == p.section_id,
-                SectionRevision.number == version.base_revision,
-            )
+    versions = current_versions(session=session, proposals=proposals)
+    bases = base_bodies(
+        session=session, keys=[(p.section_id, versions[p.id].base_revision) for p in proposals]
+    )
+    return [
+        ProposalInput(
+            proposal_id=p.id,
+            delegation=p.delegation.code,
+            base=bases.get((p.section_id, versions[p.id].base_revision), ""),
+            text=versions[p.id].body,
         )
-        out.append(
-            ProposalInput(
-                proposal_id=p.id, delegation=p.delegation.code, base=base or "", text=version.body
-            )
-        )
-    return out
+        for p in proposals
+        if p.section_id is not None and versions[p.id].base_revision is not None
+    ]
 
 
 def competing_groups(

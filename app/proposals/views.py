@@ -2,56 +2,18 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
 from app.core.markdown import render_markdown
 from app.core.redline import redline_html
-from app.documents.models import Document, Section, SectionRevision
+from app.documents.models import Document, Section
 from app.proposals import service
-from app.proposals.models import Proposal, ProposalKind, ProposalSupport, ProposalVersion
+from app.proposals.models import Proposal, ProposalKind, ProposalVersion
 from app.proposals.schemas import ProposalRead, ProposalVersionRead
-
-
-def _versions(session: Session, proposals: Sequence[Proposal]) -> dict[int, ProposalVersion]:
-    rows = session.scalars(
-        select(ProposalVersion).where(
-            tuple_(ProposalVersion.proposal_id, ProposalVersion.number).in_(
-                [(p.id, p.version) for p in proposals]
-            )
-        )
-    )
-    return {v.proposal_id: v for v in rows}
-
-
-def _base_bodies(
-    session: Session, versions: Sequence[tuple[int | None, int | None]]
-) -> dict[tuple[int | None, int | None], str]:
-    keys = {(s, n) for s, n in versions if s is not None and n is not None}
-    if not keys:
-        return {}
-    rows = session.execute(
-        select(SectionRevision.section_id, SectionRevision.number, SectionRevision.body).where(
-            tuple_(SectionRevision.section_id, SectionRevision.number).in_(keys)
-        )
-    )
-    return {(sid, num): body for sid, num, body in rows}
-
-
-def _supporters(session: Session, ids: Sequence[int]) -> dict[int, list[str]]:
-    out: dict[int, list[str]] = defaultdict(list)
-    rows = session.scalars(
-        select(ProposalSupport)
-        .where(ProposalSupport.proposal_id.in_(ids))
-        .order_by(ProposalSupport.id)
-    )
-    for row in rows:
-        out[row.proposal_id].append(row.delegation.code)
-    return out
 
 
 def read_many(
@@ -63,9 +25,11 @@ def read_many(
     """``ProposalRead`` for each proposal, in order; ``competing`` when the caller computed it."""
     if not proposals:
         return []
-    versions = _versions(session, proposals)
-    bases = _base_bodies(session, [(p.section_id, versions[p.id].base_revision) for p in proposals])
-    supporters = _supporters(session, [p.id for p in proposals])
+    versions = service.current_versions(session=session, proposals=proposals)
+    bases = service.base_bodies(
+        session=session, keys=[(p.section_id, versions[p.id].base_revision) for p in proposals]
+    )
+    supporters = service.supporters(session=session, proposal_ids=[p.id for p in proposals])
     counts = service.comment_counts(session=session, proposal_ids=[p.id for p in proposals])
     numbers: dict[int, str] = dict(
         session.execute(
@@ -141,7 +105,9 @@ def versions(*, session: Session, proposal: Proposal) -> list[ProposalVersionRea
         .where(ProposalVersion.proposal_id == proposal.id)
         .order_by(ProposalVersion.number)
     ).all()
-    bases = _base_bodies(session, [(proposal.section_id, v.base_revision) for v in rows])
+    bases = service.base_bodies(
+        session=session, keys=[(proposal.section_id, v.base_revision) for v in rows]
+    )
     authors = {
         u.id: u.username
         for u in session.scalars(select(User).where(User.id.in_({v.author_id for v in rows})))

@@ -7,7 +7,6 @@ a missing LibreOffice fails, so the check cannot silently vanish.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +19,7 @@ from app.exports.builders import (
     build_docx_redline,
     parse_docx,
 )
+from tests.exports.soffice import soffice_path
 
 from .builders_factory import make_compilation, make_meta, make_redline, make_sections
 
@@ -30,19 +30,10 @@ BUILDS: dict[str, Callable[[], bytes]] = {
 }
 
 
-def _soffice() -> str:
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("LibreOffice (soffice) is required in CI to check DOCX exports")
-        pytest.skip("LibreOffice (soffice) is not installed")
-    return found
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", sorted(BUILDS))
 def test_docx_export_converts_to_pdf_with_libreoffice(kind: str, tmp_path: Path) -> None:
-    soffice = _soffice()
+    soffice = soffice_path()
     source = tmp_path / f"{kind}.docx"
     source.write_bytes(BUILDS[kind]())
     home = tmp_path / "home"
@@ -74,7 +65,7 @@ def test_docx_export_converts_to_pdf_with_libreoffice(kind: str, tmp_path: Path)
 @pytest.mark.slow
 def test_libreoffice_keeps_the_tracked_changes_of_the_redline(tmp_path: Path) -> None:
     """Re-saved by LibreOffice, the redline still accepts to new and rejects to old."""
-    soffice = _soffice()
+    soffice = soffice_path()
     source = tmp_path / "in" / "redline.docx"
     source.parent.mkdir()
     redline = make_redline()

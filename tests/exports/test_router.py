@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 import zipfile
@@ -19,6 +18,7 @@ from docx.enum.section import WD_ORIENT
 from tests.conftest import Api
 from tests.core.xss_payloads import PAYLOADS, assert_html_safe
 from tests.exports.rounds import REFERENCE, REV1_REFERENCE, Round, draft, run_round
+from tests.exports.soffice import soffice_path
 from tests.helpers import prepare_section, propose
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -214,20 +214,11 @@ def test_compilation_lists_every_proposal_beside_the_current_text(api: Api, merg
     assert "Secret" not in "".join(p.text for p in document.paragraphs) + str(cells)
 
 
-def _soffice() -> str:
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("LibreOffice (soffice) is required in CI to check DOCX exports")
-        pytest.skip("LibreOffice (soffice) is not installed")
-    return found
-
-
 @pytest.mark.slow
 def test_libreoffice_converts_the_api_docx_exports_to_pdf(
     api: Api, merged: Round, tmp_path: Path
 ) -> None:
-    soffice = _soffice()
+    soffice = soffice_path()
     urls = {
         "clean": f"/api/drafts/{merged.new}/export?format=docx",
         "redline": f"/api/drafts/{merged.new}/export?format=docx&changes_since={merged.old}",
