@@ -31,8 +31,9 @@ def view_paragraphs(body: list[ReadParagraph], *, accepted: bool) -> list[_ViewP
     carry: _ViewParagraph | None = None
     for para in body:
         segments = para.accepted if accepted else para.rejected
-        if carry is not None:
-            current = _ViewParagraph(carry.style, carry.segments + segments, carry.numbered)
+        if carry is not None:  # extend in place: copying would be quadratic on long chains
+            carry.segments.extend(segments)
+            current = carry
         else:
             current = _ViewParagraph(para.style, list(segments), para.numbered)
         if para.mark == joining:

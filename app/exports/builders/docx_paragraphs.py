@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import groupby
 from typing import Any, Literal
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -70,6 +71,7 @@ def read_paragraph(p: Element, style_names: dict[str, str]) -> ReadParagraph:
         para.numbered = p_pr.find(w("numPr")) is not None
         para.mark = _mark_kind(p_pr, para)
     _walk(p, False, False, para)
+    para.authors = list(dict.fromkeys(para.authors))  # _note appends; dedupe once, in order
     return para
 
 
@@ -89,7 +91,7 @@ def _mark_kind(p_pr: Element, para: ReadParagraph) -> MarkKind:
 def _note(para: ReadParagraph, revision: Element) -> None:
     para.tracked = True
     author = revision.get(w("author"), "")
-    if author and author not in para.authors:
+    if author:
         para.authors.append(author)
 
 
@@ -151,17 +153,10 @@ def plain_text(segments: list[Segment]) -> str:
 
 def markdown_text(segments: list[Segment]) -> str:
     """The segments as Markdown inline text (``**bold**``, ``*italic*``, code)."""
-    merged: list[Segment] = []
-    for seg in segments:
-        last = merged[-1] if merged else None
-        if last is not None and (last.bold, last.italic, last.code) == (
-            seg.bold,
-            seg.italic,
-            seg.code,
-        ):
-            merged[-1] = Segment(last.text + seg.text, seg.bold, seg.italic, seg.code)
-        else:
-            merged.append(seg)
+    merged = [  # runs of one format joined once, not pairwise (quadratic on many runs)
+        Segment("".join(s.text for s in run), *form)
+        for form, run in groupby(segments, key=lambda s: (s.bold, s.italic, s.code))
+    ]
     return "".join(_wrap(seg) for seg in merged).replace("\n", "\\\n")
 
 
