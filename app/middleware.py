@@ -1,4 +1,4 @@
-"""ASGI middleware: request size limit and security headers."""
+"""ASGI middleware: request size limit, no NUL in URLs, and security headers."""
 
 from __future__ import annotations
 
@@ -96,3 +96,40 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class RefuseNulInUrl:
+    """422 for a NUL character in the path or query string.
+
+    Every text a client sends is refused it (``app.schemas.Text`` for bodies):
+    PostgreSQL cannot store or compare it. URLs are checked here, once, so no
+    route's path or query parameter can carry one into SQL.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        where = None
+        if scope["type"] == "http":
+            if "\x00" in scope["path"]:
+                where = "path"
+            elif b"%00" in scope.get("query_string", b""):
+                where = "query"
+        if where is not None:
+            message = "the URL must not contain NUL characters"
+            error = {"type": "nul_character", "loc": [where], "msg": message}
+            body = json.dumps({"detail": f"{where}: {message}", "errors": [error]}).encode()
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 422,
+                    "headers": [
+                        (b"content-type", b"application/json"),
+                        (b"content-length", str(len(body)).encode()),
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": body})
+            return
+        await self.app(scope, receive, send)

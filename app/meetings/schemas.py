@@ -8,7 +8,7 @@ from pydantic import Field, model_validator
 
 from app.deps import MAX_ID
 from app.meetings.models import MeetingFormat
-from app.schemas import InputModel, OutputModel, Text
+from app.schemas import InputModel, Omittable, OutputModel, Text
 
 
 class MeetingCreate(InputModel):
@@ -29,8 +29,10 @@ class MeetingCreate(InputModel):
 
 
 class MeetingUpdate(InputModel):
-    outcome: Text | None = Field(default=None, max_length=20_000)
-    agenda: Text | None = Field(default=None, max_length=20_000)
+    """Only the fields sent change; ``draft_id: null`` unlinks the draft."""
+
+    outcome: Omittable[Text] = Field(default=None, max_length=20_000)
+    agenda: Omittable[Text] = Field(default=None, max_length=20_000)
     draft_id: int | None = Field(default=None, ge=1, le=MAX_ID)
 
 

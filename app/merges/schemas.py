@@ -35,7 +35,7 @@ class Resolution(InputModel):
 
 
 class MergeCommit(InputModel):
-    resolutions: dict[str, Resolution] = Field(default_factory=dict)
+    resolutions: dict[Text, Resolution] = Field(default_factory=dict)
     label: Text = Field(min_length=1, max_length=120, examples=["Rev.1"])
     reference: Text = Field(default="", max_length=120, examples=["FSC.GAL/23/21/Rev.1"])
 
