@@ -19,6 +19,9 @@ class AuditEntry(Base):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     actor: Mapped[str] = mapped_column(String(64), default="system")
     delegation: Mapped[str | None] = mapped_column(String(8), index=True)
+    # The only delegation whose members may read the entry (its private work);
+    # None for everyone allowed to read the log. See app/visibility.py.
+    audience_id: Mapped[int | None] = mapped_column(ForeignKey("delegation.id"), index=True)
     action: Mapped[str] = mapped_column(String(48), index=True)
     object_type: Mapped[str] = mapped_column(String(32))
     object_id: Mapped[str] = mapped_column(String(32))

@@ -36,6 +36,7 @@ def audit_log(
         AuditRead.model_validate(e)
         for e in service.list_entries(
             session=session,
+            viewer=user,
             action=action,
             delegation=delegation,
             object_type=object_type,

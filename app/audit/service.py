@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEntry
 from app.auth.models import User
+from app.visibility import audit_readable_by
 
 
 def record(
@@ -22,8 +23,13 @@ def record(
     object_id: int | str,
     summary: str = "",
     data: dict[str, Any] | None = None,
+    audience_id: int | None = None,
 ) -> AuditEntry:
-    """Append one entry in the caller's transaction (it lands or fails with the change)."""
+    """Append one entry in the caller's transaction (it lands or fails with the change).
+
+    ``audience_id``: the only delegation that may read it (its private work, see
+    ``app/visibility.py``); None for everyone allowed to read the log.
+    """
     entry = AuditEntry(
         actor_id=actor.id if actor else None,
         actor=actor.username if actor else "system",
@@ -33,6 +39,7 @@ def record(
         object_id=str(object_id),
         summary=summary[:500],
         data=data or {},
+        audience_id=audience_id,
     )
     session.add(entry)
     session.flush()
@@ -45,6 +52,7 @@ def record(
 def list_entries(
     *,
     session: Session,
+    viewer: User | None,
     action: str | None = None,
     delegation: str | None = None,
     object_type: str | None = None,
@@ -53,8 +61,14 @@ def list_entries(
     after_id: int | None = None,
     limit: int = 100,
 ) -> Sequence[AuditEntry]:
-    """Newest first, filtered; ``after_id`` pages forward for event consumers."""
+    """Newest first, filtered; ``after_id`` pages forward for event consumers.
+
+    ``viewer``: only entries that user may read; None for every entry (the event
+    hub, which filters per stream).
+    """
     stmt = select(AuditEntry)
+    if viewer is not None:
+        stmt = stmt.where(audit_readable_by(viewer))
     if action:
         stmt = stmt.where(AuditEntry.action == action)
     if delegation:

@@ -24,6 +24,9 @@ class Comment(Base):
     revision: Mapped[int | None] = mapped_column(doc="Section revision the comment was made on")
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id"))
     delegation_id: Mapped[int] = mapped_column(ForeignKey("delegation.id"))
+    # The only delegation that may read it (talk about its own private draft);
+    # None for everyone. Fixed when posted. See app/visibility.py.
+    audience_id: Mapped[int | None] = mapped_column(ForeignKey("delegation.id"))
     author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     body: Mapped[str] = mapped_column(Text)
     quote_exact: Mapped[str | None] = mapped_column(Text)
@@ -35,5 +38,7 @@ class Comment(Base):
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    delegation: Mapped[Delegation] = relationship(lazy="joined", innerjoin=True)
+    delegation: Mapped[Delegation] = relationship(
+        lazy="joined", innerjoin=True, foreign_keys=[delegation_id]
+    )
     author: Mapped[User] = relationship(lazy="joined", innerjoin=True, foreign_keys=[author_id])

@@ -68,7 +68,7 @@ def section_comments(
     current = documents.get_revision(session=session, section=section)
     return [
         service.read(c, current_body=current.body, head=current.number)
-        for c in service.list_for(session=session, section_id=section.id)
+        for c in service.list_for(session=session, user=user, section_id=section.id)
     ]
 
 
@@ -91,11 +91,13 @@ def comment_on_proposal(
 @router.get(
     "/proposals/{proposal_id}/comments", response_model=list[CommentRead], responses=READ_ERRORS
 )
-def proposal_comments(proposal: ProposalDep, session: SessionDep) -> list[CommentRead]:
+def proposal_comments(
+    proposal: ProposalDep, session: SessionDep, user: CurrentUser
+) -> list[CommentRead]:
     """A proposal's comments, oldest first."""
     return [
         service.read(c, current_body=None, head=None)
-        for c in service.list_for(session=session, proposal_id=proposal.id)
+        for c in service.list_for(session=session, user=user, proposal_id=proposal.id)
     ]
 
 

@@ -58,3 +58,4 @@ class CommentRead(OutputModel):
     created_at: datetime
     edited_at: datetime | None
     deleted: bool
+    private: bool = Field(description="Only the commenting delegation can read it")

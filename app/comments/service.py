@@ -19,17 +19,13 @@ from app.documents import service as documents
 from app.documents.models import Section
 from app.errors import Forbidden, InvalidInput, NotFound, StateConflict
 from app.proposals import service as proposals
-from app.proposals.models import Proposal, ProposalStatus
+from app.proposals.models import Proposal
+from app.visibility import can_read_comment, comment_audience, comments_readable_by
 
 DELETED_BODY = "(comment deleted)"
 
 
 def _record(session: Session, user: User, comment: Comment, action: str) -> None:
-    data: dict[str, object] = {"section_id": comment.section_id, "proposal_id": comment.proposal_id}
-    proposal = session.get(Proposal, comment.proposal_id) if comment.proposal_id else None
-    if proposal is not None and proposal.status == ProposalStatus.DRAFT:
-        # A delegation's talk about its own private draft stays within the delegation.
-        data |= {"private": True, "delegation": proposal.delegation.code}
     audit.record(
         session=session,
         actor=user,
@@ -37,16 +33,24 @@ def _record(session: Session, user: User, comment: Comment, action: str) -> None
         object_type="comment",
         object_id=comment.id,
         summary=comment.body[:120] if action != "deleted" else "",
-        data=data,
+        data={"section_id": comment.section_id, "proposal_id": comment.proposal_id},
+        audience_id=comment.audience_id,
     )
 
 
-def _check_parent(session: Session, data: CommentCreate, **target: int | None) -> None:
+def _check_parent(
+    session: Session, user: User, data: CommentCreate, **target: int | None
+) -> Comment | None:
     if data.parent_id is None:
-        return
+        return None
     parent = session.get(Comment, data.parent_id)
-    if parent is None or any(getattr(parent, k) != v for k, v in target.items()):
+    if (
+        parent is None
+        or not can_read_comment(user, parent)
+        or any(getattr(parent, k) != v for k, v in target.items())
+    ):
         raise InvalidInput(f"parent_id {data.parent_id} is not a comment in this thread")
+    return parent
 
 
 def post_on_section(
@@ -58,7 +62,7 @@ def post_on_section(
     rev = documents.get_revision(session=session, section=section, number=number)
     if data.quote and locate(rev.body, data.quote.exact) is None:
         raise InvalidInput(f"the quoted passage is not in revision {number} of the section")
-    _check_parent(session, data, section_id=section.id, proposal_id=None)
+    _check_parent(session, user, data, section_id=section.id, proposal_id=None)
     comment = _new(user, data, section_id=section.id, revision=number)
     session.add(comment)
     session.flush()
@@ -70,8 +74,11 @@ def post_on_proposal(
     *, session: Session, proposal: Proposal, user: User, data: CommentCreate
 ) -> Comment:
     require(user, Action.COMMENT)
-    _check_parent(session, data, section_id=None, proposal_id=proposal.id)
+    parent = _check_parent(session, user, data, section_id=None, proposal_id=proposal.id)
     comment = _new(user, data, proposal_id=proposal.id)
+    # Talk about a private draft stays within the delegation, even once submitted,
+    # and so does a reply to it.
+    comment.audience_id = comment_audience(proposal, parent)
     session.add(comment)
     session.flush()
     _record(session, user, comment, "posted")
@@ -94,7 +101,7 @@ def _new(user: User, data: CommentCreate, **target: int | None) -> Comment:
 
 def get_comment(*, session: Session, comment_id: int, user: User) -> Comment:
     comment = session.get(Comment, comment_id)
-    if comment is None:
+    if comment is None or not can_read_comment(user, comment):
         raise NotFound(f"no comment {comment_id}")
     if comment.proposal_id is not None:  # hides comments on another delegation's draft
         proposals.get_visible(session=session, proposal_id=comment.proposal_id, user=user)
@@ -142,9 +149,14 @@ def set_resolved(*, session: Session, comment: Comment, user: User, resolved: bo
 
 
 def list_for(
-    *, session: Session, section_id: int | None = None, proposal_id: int | None = None
+    *,
+    session: Session,
+    user: User,
+    section_id: int | None = None,
+    proposal_id: int | None = None,
 ) -> Sequence[Comment]:
-    stmt = select(Comment).order_by(Comment.id)
+    """The thread the user may read, oldest first."""
+    stmt = select(Comment).where(comments_readable_by(user)).order_by(Comment.id)
     if section_id is not None:
         stmt = stmt.where(Comment.section_id == section_id)
     if proposal_id is not None:
@@ -185,4 +197,5 @@ def read(comment: Comment, *, current_body: str | None, head: int | None) -> Com
         created_at=comment.created_at,
         edited_at=comment.edited_at,
         deleted=deleted,
+        private=comment.audience_id is not None,
     )

@@ -14,14 +14,16 @@ proposal: the file's text), so untouched passages keep their Markdown
 exactly; if that change cannot be carried cleanly, the file's text is taken
 as it is.
 
-Every check (file type, size, damage, the document it belongs to, unknown
-or repeated sections, nothing changed, text limits) runs before the first
-proposal is written, and the caller's single transaction covers the rest:
+Every check (file type, size, damage, hostile archives: see the limits in
+``builders.docx_import``, the document it belongs to, unknown or repeated
+sections, nothing changed, text limits) runs before the first proposal is
+written, and the caller's single transaction covers the rest:
 nothing is ever half-imported.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -117,6 +119,33 @@ def import_section(
     settings: Settings,
 ) -> Proposal:
     """One section's revised text in a Word file → a proposal against the draft's revision."""
+    found = revised_section(
+        session=session,
+        draft=draft,
+        section_id=section_id,
+        user=user,
+        upload=upload,
+        settings=settings,
+    )
+    return propose_revised(
+        session=session, user=user, found=[found], rationale=rationale, settings=settings
+    )[0]
+
+
+def revised_section(
+    *,
+    session: Session,
+    draft: Draft,
+    section_id: int,
+    user: User,
+    upload: Upload,
+    settings: Settings,
+) -> Revised:
+    """Read-only: the file parsed and compared with the section the draft pins.
+
+    The slow part of an import (parsing, a Word round trip of the pinned text,
+    the word diff); routes run it before their write transaction opens.
+    """
     imported = _read(session, draft, user, upload, settings)
     pinned = {
         row.section_id: (row, rev) for row, rev in drafts.pinned(session=session, draft=draft)
@@ -132,7 +161,7 @@ def import_section(
             f"the file changes nothing in section {row.number} of {draft.label}"
             " (compared with the text the draft pins)"
         )
-    return _create(session, user, [revised], rationale, settings)[0]
+    return revised
 
 
 def import_document(
@@ -146,18 +175,41 @@ def import_document(
     progress: Callable[[], None] | None = None,
 ) -> list[Proposal]:
     """A whole revised draft → one proposal per changed section, all or nothing."""
+    found = revised_sections(
+        session=session,
+        draft=draft,
+        user=user,
+        upload=upload,
+        settings=settings,
+        progress=progress,
+    )
+    return propose_revised(
+        session=session, user=user, found=found, rationale=rationale, settings=settings
+    )
+
+
+def revised_sections(
+    *,
+    session: Session,
+    draft: Draft,
+    user: User,
+    upload: Upload,
+    settings: Settings,
+    progress: Callable[[], None] | None = None,
+) -> list[Revised]:
+    """Read-only: every section the file changes, compared with what the draft pins."""
     imported = _read(session, draft, user, upload, settings)
     if not imported.sections:
         raise InvalidInput("the file has no numbered sections; import it on one section instead")
     by_number = {row.number: (row, rev) for row, rev in drafts.pinned(session=session, draft=draft)}
     numbers = [s.number for s in imported.sections]
-    repeated = sorted({n for n in numbers if numbers.count(n) > 1})
+    repeated = sorted(n for n, times in Counter(numbers).items() if times > 1)
     if repeated:
-        raise InvalidInput(f"the file has section(s) {', '.join(repeated)} more than once")
+        raise InvalidInput(f"the file has section(s) {_listed(repeated)} more than once")
     unknown = [n for n in numbers if n not in by_number]
     if unknown:
         raise InvalidInput(
-            f"section(s) {', '.join(unknown)} of the file are not in {draft.label}; "
+            f"section(s) {_listed(unknown)} of the file are not in {draft.label}; "
             "propose new sections with POST /api/documents/{slug}/proposals"
         )
     normal = _normalised(session, draft, [by_number[n] for n in numbers])
@@ -171,7 +223,13 @@ def import_document(
             progress()
     if not found:
         raise InvalidInput(f"the file changes nothing in {draft.label}")
-    return _create(session, user, found, rationale, settings)
+    return found
+
+
+def _listed(numbers: Sequence[str], most: int = 20) -> str:
+    """Section numbers for a message: the first ``most`` of them, then how many in all."""
+    shown = ", ".join(numbers[:most])
+    return shown if len(numbers) <= most else f"{shown} … ({len(numbers)} in all)"
 
 
 def _pick(imported: ImportedDocument, number: str) -> ImportedSection:
@@ -222,9 +280,15 @@ def _carried(pinned: str, seen: str, revised: str) -> str:
     return result.text() if result.clean else revised
 
 
-def _create(
-    session: Session, user: User, found: Sequence[Revised], rationale: str, settings: Settings
+def propose_revised(
+    *,
+    session: Session,
+    user: User,
+    found: Sequence[Revised],
+    rationale: str,
+    settings: Settings,
 ) -> list[Proposal]:
+    """The writes of an import: one proposal per revised section, in the caller's transaction."""
     try:
         data = [
             ProposalCreate(

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile, status
 
 from app.db import SessionDep
-from app.deps import MAX_ID, CurrentUser, IdPath, SettingsDep
+from app.deps import MAX_ID, CurrentUser, DatabaseDep, IdPath, SettingsDep
 from app.drafts import service as drafts
 from app.drafts.models import Draft
 from app.errors import (
@@ -103,23 +103,29 @@ def import_section(
     section_id: IdPath,
     file: Annotated[UploadFile, File(description="A .docx exported from the draft")],
     draft_id: Annotated[int, Form(ge=1, le=MAX_ID, description="The draft the file came from")],
+    database: DatabaseDep,
     session: SessionDep,
     user: CurrentUser,
     settings: SettingsDep,
     rationale: Annotated[str, Form(max_length=20_000)] = "",
 ) -> ProposalRead:
     """Turn a Word file with this section's revised text into your delegation's proposal."""
-    draft = drafts.get_draft(session=session, draft_id=draft_id, user=user)
-    proposal = importing.import_section(
-        session=session,
-        draft=draft,
-        section_id=section_id,
-        user=user,
-        upload=_upload(file, settings.max_request_bytes),
-        rationale=rationale,
-        settings=settings,
+    upload = _upload(file, settings.max_request_bytes)
+    # Parse and compare in a read-only session: the write transaction opens after.
+    with database.session(write=False) as reading:
+        draft = drafts.get_draft(session=reading, draft_id=draft_id, user=user)
+        found = importing.revised_section(
+            session=reading,
+            draft=draft,
+            section_id=section_id,
+            user=user,
+            upload=upload,
+            settings=settings,
+        )
+    (proposal,) = importing.propose_revised(
+        session=session, user=user, found=[found], rationale=rationale, settings=settings
     )
-    return proposal_views.read_one(session=session, proposal=proposal)
+    return proposal_views.read_one(session=session, proposal=proposal, viewer=user)
 
 
 @router.post(
@@ -129,23 +135,25 @@ def import_section(
     responses=IMPORT_ERRORS,
 )
 def import_document(
-    draft: Annotated[Draft, Depends(exportable)],
+    draft_id: IdPath,
     file: Annotated[UploadFile, File(description="A .docx exported from this draft")],
+    database: DatabaseDep,
     session: SessionDep,
     user: CurrentUser,
     settings: SettingsDep,
     rationale: Annotated[str, Form(max_length=20_000)] = "",
 ) -> list[ProposalRead]:
     """Turn a revised Word file of the whole draft into one proposal per changed section."""
-    found = importing.import_document(
-        session=session,
-        draft=draft,
-        user=user,
-        upload=_upload(file, settings.max_request_bytes),
-        rationale=rationale,
-        settings=settings,
+    upload = _upload(file, settings.max_request_bytes)
+    with database.session(write=False) as reading:
+        draft = service.exportable_draft(session=reading, draft_id=draft_id, user=user)
+        found = importing.revised_sections(
+            session=reading, draft=draft, user=user, upload=upload, settings=settings
+        )
+    proposals = importing.propose_revised(
+        session=session, user=user, found=found, rationale=rationale, settings=settings
     )
-    return proposal_views.read_many(session=session, proposals=found)
+    return proposal_views.read_many(session=session, proposals=proposals, viewer=user)
 
 
 def _upload(file: UploadFile, limit: int) -> importing.Upload:

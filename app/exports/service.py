@@ -43,8 +43,8 @@ from app.proposals import service as proposals
 from app.proposals.models import (
     Proposal,
     ProposalKind,
-    ProposalStatus,
 )
+from app.visibility import public_proposals
 
 Progress = Callable[[], None]
 MEDIA_TYPES: dict[str, str] = {
@@ -204,13 +204,13 @@ def compile_proposals(
 def compilation_rows(
     *, session: Session, draft: Draft, html: bool, progress: Progress | None = None
 ) -> list[CompilationRow]:
-    """Rows of the compilation; proposals in every status but private drafts, oldest first."""
+    """Rows of the compilation: every proposal anyone may read, oldest first."""
     sections = export_sections(session=session, draft=draft, html=html)
     found = session.scalars(
         select(Proposal)
         .where(
             Proposal.section_id.in_([s.id for s in sections]),
-            Proposal.status != ProposalStatus.DRAFT,
+            public_proposals(),
         )
         .order_by(Proposal.id)
     ).all()
@@ -235,7 +235,9 @@ def _compiled(
         session=session, keys=[(p.section_id, versions[p.id].base_revision) for p in found]
     )
     supporters = proposals.supporters(session=session, proposal_ids=[p.id for p in found])
-    counts = proposals.comment_counts(session=session, proposal_ids=[p.id for p in found])
+    counts = proposals.comment_counts(
+        session=session, proposal_ids=[p.id for p in found], viewer=None
+    )
     for p in found:
         assert p.section_id is not None
         version = versions[p.id]

@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.auth.models import User
 from app.core.merge import Alternative, Conflict, MergeResult, merge
 from app.documents import service as documents
 from app.documents.models import Document, Section, SectionRevision
 from app.errors import InvalidInput, StateConflict
 from app.proposals import service as proposals
 from app.proposals.models import Proposal, ProposalKind, ProposalStatus, ProposalVersion
+from app.visibility import proposals_readable_by
 
 
 @dataclass(frozen=True)
@@ -52,10 +54,19 @@ class MergePlan:
         return all(not p.conflict_ids() for p in self.sections)
 
 
-def load_accepted(*, session: Session, document: Document, ids: Sequence[int]) -> list[Proposal]:
-    """The proposals to merge: all must exist in the document and be accepted."""
+def load_accepted(
+    *, session: Session, document: Document, ids: Sequence[int], user: User | None
+) -> list[Proposal]:
+    """The proposals to merge: all must exist in the document and be accepted.
+
+    Another delegation's private work is reported missing, like an unknown id
+    (``user`` None: a merge already previewed, whose proposals were all public).
+    """
     wanted = sorted(set(ids))
-    found = {p.id: p for p in session.scalars(select(Proposal).where(Proposal.id.in_(wanted)))}
+    stmt = select(Proposal).where(Proposal.id.in_(wanted))
+    if user is not None:
+        stmt = stmt.where(proposals_readable_by(user))
+    found = {p.id: p for p in session.scalars(stmt)}
     missing = [i for i in wanted if i not in found or found[i].document_id != document.id]
     if missing:
         raise InvalidInput(f"no proposals {missing} in '{document.slug}'")

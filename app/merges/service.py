@@ -39,7 +39,7 @@ def preview(
 ) -> tuple[Merge, MergePlan]:
     """Plan the merge of accepted proposals and keep it as a preview to commit later."""
     require(user, Action.MERGE)
-    accepted = load_accepted(session=session, document=document, ids=proposal_ids)
+    accepted = load_accepted(session=session, document=document, ids=proposal_ids, user=user)
     plan = plan_merge(session=session, document=document, accepted=accepted)
     row = Merge(
         document_id=document.id,
@@ -72,7 +72,7 @@ def get_merge(*, session: Session, merge_id: int, user: User) -> Merge:
 def replan(*, session: Session, merge: Merge) -> MergePlan:
     document = session.get(Document, merge.document_id)
     assert document is not None
-    accepted = load_accepted(session=session, document=document, ids=merge.proposal_ids)
+    accepted = load_accepted(session=session, document=document, ids=merge.proposal_ids, user=None)
     return plan_merge(session=session, document=document, accepted=accepted)
 
 

@@ -51,6 +51,11 @@ class Proposal(Base):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"))
+    # When the delegation let everyone read it; None while it is (or was, if
+    # withdrawn unsubmitted) the delegation's private draft. See app/visibility.py.
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The version it was submitted at: earlier versions stay the delegation's own.
+    first_public_version: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

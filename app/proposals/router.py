@@ -68,7 +68,7 @@ def create_proposal(
     proposal = service.create_amendment(
         session=session, section_id=section_id, user=user, data=payload, settings=settings
     )
-    return views.read_one(session=session, proposal=proposal)
+    return views.read_one(session=session, proposal=proposal, viewer=user)
 
 
 @router.post(
@@ -89,7 +89,7 @@ def propose_section(
     proposal = service.create_addition(
         session=session, document=doc, user=user, data=payload, settings=settings
     )
-    return views.read_one(session=session, proposal=proposal)
+    return views.read_one(session=session, proposal=proposal, viewer=user)
 
 
 @router.get(
@@ -120,7 +120,7 @@ def section_proposals(
     )
     groups = service.competing_groups(session=session, section_id=section_id)
     competing = {pid: sorted(g - {pid}) for g in groups for pid in g}
-    reads = views.read_many(session=session, proposals=proposals, competing=competing)
+    reads = views.read_many(session=session, proposals=proposals, viewer=user, competing=competing)
     if group != "competing":
         return reads
     by_id = {r.id: r for r in reads}
@@ -150,13 +150,13 @@ def list_proposals(
         limit=limit,
         offset=offset,
     )
-    return views.read_many(session=session, proposals=proposals)
+    return views.read_many(session=session, proposals=proposals, viewer=user)
 
 
 @router.get("/proposals/{proposal_id}", response_model=ProposalRead, responses=READ_ERRORS)
-def get_proposal(proposal: ProposalDep, session: SessionDep) -> ProposalRead:
+def get_proposal(proposal: ProposalDep, session: SessionDep, user: CurrentUser) -> ProposalRead:
     """One proposal, with the pending proposals that compete with it."""
-    return views.read_one(session=session, proposal=proposal)
+    return views.read_one(session=session, proposal=proposal, viewer=user)
 
 
 @router.get(
@@ -164,9 +164,11 @@ def get_proposal(proposal: ProposalDep, session: SessionDep) -> ProposalRead:
     response_model=list[ProposalVersionRead],
     responses=READ_ERRORS,
 )
-def proposal_versions(proposal: ProposalDep, session: SessionDep) -> list[ProposalVersionRead]:
-    """Every version of the proposal, oldest first, each as a redline against its base."""
-    return views.versions(session=session, proposal=proposal)
+def proposal_versions(
+    proposal: ProposalDep, session: SessionDep, user: CurrentUser
+) -> list[ProposalVersionRead]:
+    """The proposal's versions you may read, oldest first, each as a redline against its base."""
+    return views.versions(session=session, proposal=proposal, viewer=user)
 
 
 @router.post("/proposals/{proposal_id}/revise", response_model=ProposalRead, responses=WRITE_ERRORS)
@@ -179,14 +181,14 @@ def revise_proposal(
 ) -> ProposalRead:
     """A new version of your delegation's proposal (draft or submitted)."""
     service.revise(session=session, proposal=proposal, user=user, data=payload, settings=settings)
-    return views.read_one(session=session, proposal=proposal)
+    return views.read_one(session=session, proposal=proposal, viewer=user)
 
 
 @router.post("/proposals/{proposal_id}/submit", response_model=ProposalRead, responses=WRITE_ERRORS)
 def submit_proposal(proposal: ProposalDep, session: SessionDep, user: CurrentUser) -> ProposalRead:
     """Submit your delegation's draft; the response lists competing proposals."""
     service.submit(session=session, proposal=proposal, user=user)
-    return views.read_one(session=session, proposal=proposal)
+    return views.read_one(session=session, proposal=proposal, viewer=user)
 
 
 @router.post(
@@ -197,7 +199,7 @@ def withdraw_proposal(
 ) -> ProposalRead:
     """Withdraw your delegation's proposal (before a decision)."""
     service.withdraw(session=session, proposal=proposal, user=user)
-    return views.read_one(session=session, proposal=proposal)
+    return views.read_one(session=session, proposal=proposal, viewer=user)
 
 
 @router.post(
@@ -208,7 +210,7 @@ def decide_proposal(
 ) -> ProposalRead:
     """Accept or reject a submitted proposal, with a note (chair)."""
     service.decide(session=session, proposal=proposal, user=user, data=payload)
-    return views.read_one(session=session, proposal=proposal)
+    return views.read_one(session=session, proposal=proposal, viewer=user)
 
 
 @router.post(
@@ -217,7 +219,7 @@ def decide_proposal(
 def support_proposal(proposal: ProposalDep, session: SessionDep, user: CurrentUser) -> ProposalRead:
     """Co-sponsor another delegation's proposal."""
     service.support(session=session, proposal=proposal, user=user)
-    return views.read_one(session=session, proposal=proposal)
+    return views.read_one(session=session, proposal=proposal, viewer=user)
 
 
 @router.post("/redline", response_model=RedlineRead, responses=error_responses(Unauthorized))

@@ -56,6 +56,7 @@ class ProposalRead(OutputModel):
     section_id: int | None
     section_number: str | None
     status: str
+    private: bool = Field(description="Never submitted: only the proposing delegation can read it")
     needs_rebase: bool
     delegation: str
     author: str

@@ -34,6 +34,12 @@ from app.proposals.models import (
 )
 from app.proposals.schemas import Decision, NewSectionProposal, ProposalCreate, ProposalRevise
 from app.proposals.states import PENDING, IllegalMove, Move, next_status
+from app.visibility import (
+    can_read_proposal,
+    comments_readable_by,
+    proposal_audience,
+    proposals_readable_by,
+)
 
 
 def _move(proposal: Proposal, move: Move) -> None:
@@ -56,8 +62,8 @@ def _record(session: Session, user: User, proposal: Proposal, action: str, summa
             "section_id": proposal.section_id,
             "status": proposal.status.value,
             "delegation": proposal.delegation.code,
-            "private": proposal.status == ProposalStatus.DRAFT,
         },
+        audience_id=proposal_audience(proposal),
     )
 
 
@@ -93,6 +99,8 @@ def create_amendment(
         section_id=section.id,
         kind=kind,
         status=ProposalStatus.DRAFT if data.draft else ProposalStatus.SUBMITTED,
+        submitted_at=None if data.draft else utcnow(),
+        first_public_version=None if data.draft else 1,
         delegation_id=user.delegation_id,
         author_id=user.id,
     )
@@ -120,6 +128,8 @@ def create_addition(
         section_id=None,
         kind=ProposalKind.ADD,
         status=ProposalStatus.DRAFT if data.draft else ProposalStatus.SUBMITTED,
+        submitted_at=None if data.draft else utcnow(),
+        first_public_version=None if data.draft else 1,
         delegation_id=user.delegation_id,
         author_id=user.id,
         parent_id=data.parent_id,
@@ -164,15 +174,11 @@ def _add_first_version(
 
 
 def get_visible(*, session: Session, proposal_id: int, user: User) -> Proposal:
-    """The proposal, or 404 — also for another delegation's private draft."""
+    """The proposal, or 404 — also for another delegation's private work."""
     proposal = session.get(Proposal, proposal_id)
-    if proposal is None or not visible_to(proposal, user):
+    if proposal is None or not can_read_proposal(user, proposal):
         raise NotFound(f"no proposal {proposal_id}")
     return proposal
-
-
-def visible_to(proposal: Proposal, user: User) -> bool:
-    return proposal.status != ProposalStatus.DRAFT or same_delegation(user, proposal.delegation_id)
 
 
 def _own(proposal: Proposal, user: User, verb: str) -> None:
@@ -232,6 +238,8 @@ def submit(*, session: Session, proposal: Proposal, user: User) -> Proposal:
     """Turn a delegation draft into a submitted proposal everyone can read."""
     _own(proposal, user, "submit")
     _move(proposal, Move.SUBMIT)
+    proposal.submitted_at = utcnow()
+    proposal.first_public_version = proposal.version
     _record(session, user, proposal, "submitted", f"{proposal.delegation.code} submitted")
     return proposal
 
@@ -294,9 +302,7 @@ def list_proposals(
     offset: int = 0,
 ) -> Sequence[Proposal]:
     """Proposals the user may see, newest first, filtered."""
-    stmt = select(Proposal).where(
-        (Proposal.status != ProposalStatus.DRAFT) | (Proposal.delegation_id == user.delegation_id)
-    )
+    stmt = select(Proposal).where(proposals_readable_by(user))
     if section_id is not None:
         stmt = stmt.where(Proposal.section_id == section_id)
     if delegation:
@@ -400,10 +406,14 @@ def competing_groups(
     return groups
 
 
-def comment_counts(*, session: Session, proposal_ids: Sequence[int]) -> dict[int, int]:
+def comment_counts(
+    *, session: Session, proposal_ids: Sequence[int], viewer: User | None
+) -> dict[int, int]:
+    """Live comments per proposal that ``viewer`` may read (None: those anyone may read)."""
+    readable = comments_readable_by(viewer) if viewer is not None else Comment.audience_id.is_(None)
     rows = session.execute(
         select(Comment.proposal_id, func.count())
-        .where(Comment.proposal_id.in_(proposal_ids), Comment.deleted_at.is_(None))
+        .where(Comment.proposal_id.in_(proposal_ids), Comment.deleted_at.is_(None), readable)
         .group_by(Comment.proposal_id)
     ).all()
     return {pid: int(n) for pid, n in rows if pid is not None}

@@ -14,12 +14,14 @@ from app.documents.models import Document, Section
 from app.proposals import service
 from app.proposals.models import Proposal, ProposalKind, ProposalVersion
 from app.proposals.schemas import ProposalRead, ProposalVersionRead
+from app.visibility import proposal_is_private, readable_versions_from
 
 
 def read_many(
     *,
     session: Session,
     proposals: Sequence[Proposal],
+    viewer: User,
     competing: dict[int, list[int]] | None = None,
 ) -> list[ProposalRead]:
     """``ProposalRead`` for each proposal, in order; ``competing`` when the caller computed it."""
@@ -30,7 +32,9 @@ def read_many(
         session=session, keys=[(p.section_id, versions[p.id].base_revision) for p in proposals]
     )
     supporters = service.supporters(session=session, proposal_ids=[p.id for p in proposals])
-    counts = service.comment_counts(session=session, proposal_ids=[p.id for p in proposals])
+    counts = service.comment_counts(
+        session=session, proposal_ids=[p.id for p in proposals], viewer=viewer
+    )
     numbers: dict[int, str] = dict(
         session.execute(
             select(Section.id, Section.number).where(
@@ -52,6 +56,7 @@ def read_many(
                 section_id=p.section_id,
                 section_number=numbers.get(p.section_id) if p.section_id else None,
                 status=p.status.value,
+                private=proposal_is_private(p),
                 needs_rebase=p.needs_rebase,
                 delegation=p.delegation.code,
                 author=p.author.username,
@@ -90,19 +95,23 @@ def competing_for(*, session: Session, proposal: Proposal) -> dict[int, list[int
     return {}
 
 
-def read_one(*, session: Session, proposal: Proposal) -> ProposalRead:
+def read_one(*, session: Session, proposal: Proposal, viewer: User) -> ProposalRead:
     return read_many(
         session=session,
         proposals=[proposal],
+        viewer=viewer,
         competing=competing_for(session=session, proposal=proposal),
     )[0]
 
 
-def versions(*, session: Session, proposal: Proposal) -> list[ProposalVersionRead]:
-    """Every version of a proposal with its redline against its own base."""
+def versions(*, session: Session, proposal: Proposal, viewer: User) -> list[ProposalVersionRead]:
+    """Every version the viewer may read, each with its redline against its own base."""
     rows = session.scalars(
         select(ProposalVersion)
-        .where(ProposalVersion.proposal_id == proposal.id)
+        .where(
+            ProposalVersion.proposal_id == proposal.id,
+            ProposalVersion.number >= readable_versions_from(viewer, proposal),
+        )
         .order_by(ProposalVersion.number)
     ).all()
     bases = service.base_bodies(

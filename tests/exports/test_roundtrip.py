@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime
 import io
+import sqlite3
 import zipfile
 from typing import Any
 
 import docx
 import pytest
 
+from app.exports import importing
 from app.exports.attribution import ProposalChange, Step, attribute
 from app.exports.builders import (
     ExportMeta,
@@ -239,3 +241,39 @@ def test_a_whole_document_with_several_changes_is_all_or_nothing(api: Api, merge
     response = upload(api, f"/api/drafts/{merged.new}/import", buffer.getvalue())
     assert response.status_code == 422 and "99.9" in response.json()["detail"]
     assert count(api) == before
+
+
+@pytest.mark.parametrize("whole", [False, True], ids=["section", "document"])
+def test_an_import_parses_and_compares_before_taking_the_write_lock(
+    api: Api, merged: Round, db_url: str, monkeypatch: pytest.MonkeyPatch, whole: bool
+) -> None:
+    """While the file is parsed and diffed, other writers can still write (SQLite's one lock)."""
+    if not db_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL has no database-wide write lock")
+    path = db_url.removeprefix("sqlite:///")
+    seen: list[bool] = []
+    real = importing._revised
+
+    def revised_while_probing(*args: Any) -> Any:
+        probe = sqlite3.connect(path, timeout=0)
+        try:
+            probe.execute("BEGIN IMMEDIATE")  # fails at once if the request holds the lock
+            probe.rollback()
+            seen.append(True)
+        except sqlite3.OperationalError:
+            seen.append(False)
+        finally:
+            probe.close()
+        return real(*args)
+
+    monkeypatch.setattr(importing, "_revised", revised_while_probing)
+    c = merged.sections["c"]
+    changed = "Records should be kept for ten years, on paper.\n"
+    content = redline_file(c, MERGED_C, changed, "CHE")
+    if whole:
+        response = upload(api, f"/api/drafts/{merged.new}/import", content)
+    else:
+        url = f"/api/sections/{c['id']}/proposals/import"
+        response = upload(api, url, content, draft_id=merged.new)
+    assert response.status_code == 201, response.text
+    assert seen and all(seen)

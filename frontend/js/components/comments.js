@@ -74,7 +74,8 @@ export function commentsPanel({ target, user, signal, revision, onLoaded, onShow
       badge(c.delegation), h("span", { class: "author" }, c.author || ""), time(c.created_at),
       c.edited_at ? h("span", { class: "muted" }, "(edited)") : null,
       c.revision ? h("span", { class: "muted" }, `on rev. ${c.revision}`) : null,
-      root && c.resolved ? h("span", { class: "pill pill-resolved" }, "Resolved") : null));
+      root && c.resolved ? h("span", { class: "pill pill-resolved" }, "Resolved") : null,
+      c.private ? h("span", { class: "chip chip-private", title: "Written on a private draft: only your delegation can read it" }, "internal") : null));
     if (c.quote && c.quote.exact) {
       const q = h("blockquote", { class: ["quote", c.orphaned && "orphaned"] }, c.quote.exact);
       item.append(q);

@@ -45,6 +45,7 @@ export function proposalCard(p, { user, onChanged, showSection = false, headingL
     h("a", { href: `#/proposal/${p.id}` }, `Proposal ${p.id}`), title ? h("span", { class: "card-title-text" }, title) : null);
   const chips = h("div", { class: "chips" },
     badge(p.delegation), statusPill(p.status),
+    p.private ? h("span", { class: "chip chip-private", title: "Never submitted: only your delegation can read it" }, "private to your delegation") : null,
     h("span", { class: "chip" }, KIND_LABELS[p.kind] || p.kind),
     p.version > 1 ? h("span", { class: "chip" }, `version ${p.version}`) : null,
     p.base_revision ? h("span", { class: "chip" }, `on rev. ${p.base_revision}`) : null,
