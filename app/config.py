@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     max_section_chars: int = Field(default=200_000, ge=1000)
     max_title_chars: int = Field(default=300, ge=10)
     diff_timeout_seconds: float = Field(default=1.0, gt=0)
+    stream_recheck_seconds: float = Field(
+        default=20.0,
+        gt=0,
+        description="How often an open event stream re-checks its token (revoked, expired).",
+    )
     sqlite_busy_timeout_ms: int = Field(default=30_000, ge=0)
 
     @model_validator(mode="after")

@@ -10,9 +10,9 @@ from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.auth import service as auth_service
-from app.auth.models import User
+from app.auth.models import AccessToken, User
 from app.config import Settings
-from app.db import SessionDep, utcnow
+from app.db import Database, utcnow
 from app.errors import Unauthorized
 
 MAX_ID = 2_147_483_647
@@ -29,19 +29,39 @@ def get_settings_dep(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 
-def current_user(
-    session: SessionDep,
+def get_database(request: Request) -> Database:
+    """The app's database, for routes that open their own short sessions."""
+    database: Database = request.app.state.database
+    return database
+
+
+DatabaseDep = Annotated[Database, Depends(get_database)]
+
+
+def current_access(
+    request: Request,
     settings: SettingsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> User:
-    """The signed-in user, or 401."""
+) -> AccessToken:
+    """The request's valid bearer token (with its user), or 401.
+
+    Read in a short session of its own, so a writing request does not open its
+    write transaction (SQLite's one lock) until its service starts writing.
+    """
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized()
-    return auth_service.user_for_token(
-        session=session, token=credentials.credentials, settings=settings
-    )
+    with get_database(request).session(write=False) as session:
+        return auth_service.access_for_token(
+            session=session, token=credentials.credentials, settings=settings
+        )
 
 
+def current_user(access: Annotated[AccessToken, Depends(current_access)]) -> User:
+    """The signed-in user, or 401."""
+    return access.user
+
+
+CurrentAccess = Annotated[AccessToken, Depends(current_access)]
 CurrentUser = Annotated[User, Depends(current_user)]
 
 Clock = Callable[[], datetime]

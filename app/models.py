@@ -1,7 +1,7 @@
 """Every ORM model, imported once so metadata (and Alembic) sees the whole schema."""
 
 from app.audit.models import AuditEntry
-from app.auth.models import AccessToken, Role, User
+from app.auth.models import AccessToken, Role, SignInThrottle, StreamTicket, User
 from app.comments.models import Comment
 from app.db import Base
 from app.delegations.models import Delegation, DelegationKind
@@ -41,6 +41,8 @@ __all__ = [
     "Role",
     "Section",
     "SectionRevision",
+    "SignInThrottle",
     "SilenceObjection",
+    "StreamTicket",
     "User",
 ]

@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import IO
 
 import httpx
 
@@ -22,15 +23,29 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(db_url: str, *, workers: int = 1) -> Iterator[str]:
-    """Serve the app on ``db_url``; yield its base URL; stop it afterwards."""
+def live_server(
+    db_url: str,
+    *,
+    workers: int = 1,
+    env: dict[str, str] | None = None,
+    log_level: str = "warning",
+    output: IO[bytes] | None = None,
+) -> Iterator[str]:
+    """Serve the app on ``db_url``; yield its base URL; stop it afterwards.
+
+    ``env`` adds settings; ``output`` receives the server's stdout and stderr.
+    """
     settings = settings_for(db_url)
     port = free_port()
-    env = os.environ | {
-        "COMPENDIUM_DATABASE_URL": db_url,
-        "COMPENDIUM_SECRET_KEY": settings.secret_key,
-        "COMPENDIUM_ENVIRONMENT": "test",
-    }
+    environ = (
+        os.environ
+        | {
+            "COMPENDIUM_DATABASE_URL": db_url,
+            "COMPENDIUM_SECRET_KEY": settings.secret_key,
+            "COMPENDIUM_ENVIRONMENT": "test",
+        }
+        | (env or {})
+    )
     cmd = [
         sys.executable,
         "-m",
@@ -44,9 +59,9 @@ def live_server(db_url: str, *, workers: int = 1) -> Iterator[str]:
         "--workers",
         str(workers),
         "--log-level",
-        "warning",
+        log_level,
     ]
-    proc = subprocess.Popen(cmd, env=env, start_new_session=True)
+    proc = subprocess.Popen(cmd, env=environ, start_new_session=True, stdout=output, stderr=output)
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(base, proc)

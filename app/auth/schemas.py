@@ -1,8 +1,10 @@
-"""Models of the sign-in routes."""
+"""Models of the sign-in and account routes."""
 
 from __future__ import annotations
 
-from app.schemas import OutputModel
+from pydantic import Field
+
+from app.schemas import InputModel, OutputModel, Text
 
 
 class TokenRead(OutputModel):
@@ -17,3 +19,9 @@ class UserRead(OutputModel):
     role: str
     delegation: str
     delegation_name: str
+    permissions: list[str] = Field(description="What this user's role may do (auth/policy.py)")
+
+
+class PasswordChange(InputModel):
+    current_password: Text = Field(min_length=1, max_length=256)
+    new_password: Text = Field(min_length=8, max_length=256)

@@ -147,7 +147,9 @@ class EventHub:
     def read_after(self, after_id: int, limit: int = BATCH) -> list[Event]:
         """Committed entries with id above ``after_id``, oldest first (blocking)."""
         with self._database.session(write=False) as session:
-            entries = audit_service.list_entries(session=session, after_id=after_id, limit=limit)
+            entries = audit_service.list_entries(
+                session=session, viewer=None, after_id=after_id, limit=limit
+            )
             return [Event.from_entry(e) for e in entries]
 
     def close_streams(self) -> None:

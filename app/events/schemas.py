@@ -1,10 +1,9 @@
 """An audit entry as one server-sent event, and who may see it.
 
 An event is built once per entry (in the hub's thread) and shared by every
-subscriber, so it carries its encoded ``data:`` JSON. An entry whose data says
-``private`` (a delegation's draft proposal) is seen only by that delegation
-(``data["delegation"]``, else the actor's); a private entry naming no
-delegation is seen by no one: deny by default.
+subscriber, so it carries its encoded ``data:`` JSON and its audience: the
+only delegation that may see it (an entry about that delegation's private
+work), or None for everyone. The rule itself is ``app.visibility``'s.
 """
 
 from __future__ import annotations
@@ -13,6 +12,9 @@ from dataclasses import dataclass
 
 from app.audit.models import AuditEntry
 from app.audit.schemas import AuditRead
+from app.auth.models import Role
+from app.schemas import OutputModel
+from app.visibility import event_admits
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,7 +22,9 @@ class Viewer:
     """The signed-in user a stream is for, detached from any session."""
 
     username: str
-    delegation: str
+    delegation_id: int
+    token_id: int
+    role: Role
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,23 +32,25 @@ class Event:
     id: int
     action: str
     data_json: str
-    audience: str | None  # the only delegation that may see it; None for everyone
+    audience_id: int | None  # the only delegation that may see it; None for everyone
 
     @classmethod
     def from_entry(cls, entry: AuditEntry) -> Event:
-        audience = None
-        if entry.data.get("private"):
-            audience = str(entry.data.get("delegation") or entry.delegation or "")
         return cls(
             id=entry.id,
             action=entry.action,
             data_json=AuditRead.model_validate(entry).model_dump_json(),
-            audience=audience,
+            audience_id=entry.audience_id,
         )
 
     def visible_to(self, viewer: Viewer) -> bool:
-        return self.audience is None or self.audience == viewer.delegation
+        return event_admits(self.action, self.audience_id, viewer.delegation_id, viewer.role)
 
     def encode(self) -> str:
         """The ``text/event-stream`` frame (the JSON has no raw newlines)."""
         return f"id: {self.id}\ndata: {self.data_json}\n\n"
+
+
+class StreamTicketRead(OutputModel):
+    ticket: str
+    expires_in: int

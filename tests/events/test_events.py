@@ -74,14 +74,47 @@ def test_subscriber_receives_a_chairs_section_edit(base: str, tokens: dict[str, 
     }
 
 
-def test_event_source_may_sign_in_with_a_token_parameter(base: str, tokens: dict[str, str]) -> None:
+def ticket(base: str, token: str) -> str:
+    response = httpx.post(f"{base}/api/events/ticket", headers=auth(token), timeout=10)
+    assert response.status_code == 201, response.text
+    assert response.json()["expires_in"] == 60
+    return str(response.json()["ticket"])
+
+
+def test_event_source_opens_with_a_single_use_ticket(base: str, tokens: dict[str, str]) -> None:
     assert httpx.get(f"{base}/api/events", timeout=10).status_code == 401
-    bad = httpx.get(f"{base}/api/events", params={"token": "not-a-token"}, timeout=10)
+    assert httpx.post(f"{base}/api/events/ticket", timeout=10).status_code == 401
+    bad = httpx.get(f"{base}/api/events", params={"ticket": "not-a-ticket"}, timeout=10)
     assert bad.status_code == 401
-    with SseStream(f"{base}/api/events", params={"token": tokens["delegate.usa"]}) as stream:
+    pass_ = ticket(base, tokens["delegate.usa"])
+    with SseStream(f"{base}/api/events", params={"ticket": pass_}) as stream:
         stream.wait_ready()
-        edit_section(base, tokens["chair.esp"], "Token text.\n")
+        edit_section(base, tokens["chair.esp"], "Ticket text.\n")
         stream.until("section.edited")
+    again = httpx.get(f"{base}/api/events", params={"ticket": pass_}, timeout=10)
+    assert again.status_code == 401 and "ticket" in again.json()["detail"]
+
+
+def test_a_bearer_token_in_the_url_is_refused(base: str, tokens: dict[str, str]) -> None:
+    response = httpx.get(f"{base}/api/events", params={"token": tokens["observer"]}, timeout=10)
+    assert response.status_code == 401
+
+
+def test_a_ticket_of_a_revoked_token_opens_nothing(base: str, tokens: dict[str, str]) -> None:
+    token = sign_in(base, "delegate.rus")
+    pass_ = ticket(base, token)
+    assert httpx.post(f"{base}/api/auth/logout", headers=auth(token), timeout=10).status_code == 204
+    assert httpx.get(f"{base}/api/events", params={"ticket": pass_}, timeout=10).status_code == 401
+
+
+def sign_in(base: str, username: str) -> str:
+    response = httpx.post(
+        f"{base}/api/auth/token",
+        data={"username": username, "password": "compendium-demo"},
+        timeout=10,
+    )
+    assert response.status_code == 200, response.text
+    return str(response.json()["access_token"])
 
 
 def test_last_event_id_replays_missed_entries_then_continues_live(
@@ -128,7 +161,7 @@ def test_private_draft_reaches_only_its_own_delegation(base: str, tokens: dict[s
         )
         assert response.status_code == 201, response.text
         draft, _ = che.until("proposal.created")
-        assert draft.data["data"]["private"] is True
+        assert draft.data["summary"].endswith("(draft)")
         edit_section(base, tokens["chair.esp"], "Public.\n")
         _, before = usa.until("section.edited")
     assert before == []  # the USA stream skipped the Swiss draft
@@ -163,3 +196,42 @@ def test_open_stream_does_not_hold_up_server_shutdown(db_url: str, tokens: dict[
         assert stream.ended(timeout=5)
     finally:
         stream.close()
+
+
+def test_access_log_never_shows_a_ticket(
+    db_url: str, tokens: dict[str, str], tmp_path: Any
+) -> None:
+    log = tmp_path / "server.log"
+    with log.open("wb") as out, live_server(db_url, log_level="info", output=out) as base:
+        pass_ = ticket(base, tokens["observer"])
+        with SseStream(f"{base}/api/events", params={"ticket": pass_, "after": 0}) as stream:
+            stream.wait_ready()
+        httpx.get(f"{base}/api/health", params={"token": "leaked-secret"}, timeout=10)
+    text = log.read_text()
+    assert "/api/events?ticket=[redacted]&after=0" in text
+    assert pass_ not in text and "leaked-secret" not in text
+
+
+def test_a_withdrawn_draft_and_its_comments_never_reach_other_delegations(
+    base: str, tokens: dict[str, str]
+) -> None:
+    che = auth(tokens["delegate.che"])
+    section_id = first_section(base, tokens["chair.esp"])
+    revision = httpx.get(f"{base}/api/sections/{section_id}", headers=che).json()["revision"]
+    with (
+        SseStream(f"{base}/api/events", token=tokens["delegate.che"]) as own,
+        SseStream(f"{base}/api/events", token=tokens["chair.esp"]) as chair,
+    ):
+        own.wait_ready()
+        chair.wait_ready()
+        pid = httpx.post(
+            f"{base}/api/sections/{section_id}/proposals",
+            headers=che,
+            json={"base_revision": revision, "body": "y\n", "draft": True},
+        ).json()["id"]
+        httpx.post(f"{base}/api/proposals/{pid}/comments", headers=che, json={"body": "internal"})
+        assert httpx.post(f"{base}/api/proposals/{pid}/withdraw", headers=che).status_code == 200
+        own.until("proposal.withdrawn")
+        edit_section(base, tokens["chair.esp"], "Public again.\n")
+        _, before = chair.until("section.edited")
+    assert before == []  # no proposal.created, comment.posted or proposal.withdrawn

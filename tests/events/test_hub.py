@@ -12,13 +12,15 @@ import pytest
 from sqlalchemy import text
 
 from app.audit import service as audit_service
+from app.auth.models import Role
 from app.db import Database
 from app.events.hub import GAP_SECONDS, Cursor, EventHub, Subscription
 from app.events.schemas import Event, Viewer
 from tests.dbs import settings_for
 
-USA = Viewer(username="delegate.usa", delegation="USA")
-CHE = Viewer(username="delegate.che", delegation="CHE")
+USA = Viewer(username="delegate.usa", delegation_id=1, token_id=1, role=Role.DELEGATE)
+CHE = Viewer(username="delegate.che", delegation_id=2, token_id=2, role=Role.DELEGATE)
+ADMIN = Viewer(username="admin", delegation_id=3, token_id=3, role=Role.ADMIN)
 
 
 @pytest.fixture
@@ -46,12 +48,16 @@ def test_cursor_awaits_ids_committed_out_of_order() -> None:
 
 
 def test_private_event_is_seen_only_by_its_delegation() -> None:
-    draft = Event(id=1, action="proposal.created", data_json="{}", audience="CHE")
-    public = Event(id=2, action="section.edited", data_json="{}", audience=None)
-    nameless = Event(id=3, action="proposal.created", data_json="{}", audience="")
+    draft = Event(id=1, action="proposal.created", data_json="{}", audience_id=2)
+    public = Event(id=2, action="section.edited", data_json="{}", audience_id=None)
     assert draft.visible_to(CHE) and not draft.visible_to(USA)
-    assert public.visible_to(USA)
-    assert not nameless.visible_to(USA) and not nameless.visible_to(CHE)
+    assert public.visible_to(USA) and public.visible_to(CHE)
+
+
+def test_account_activity_reaches_admins_only() -> None:
+    for action in ("auth.sign_in_failed", "admin.user_deactivated"):
+        event = Event(id=4, action=action, data_json="{}", audience_id=None)
+        assert event.visible_to(ADMIN) and not event.visible_to(USA)
 
 
 def test_hub_thread_stops_and_leaves_nothing_running(database: Database) -> None:
