@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
 import uvicorn
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.orm import Session
 
+from app.admin import service as admin_service
 from app.auth import service as auth_service
 from app.auth.models import Role
 from app.config import get_settings
 from app.db import Database
+from app.delegations.models import DelegationKind
 from app.demo import seed_demo_round
 from app.errors import AppError
 from app.exports import commands as export_commands
@@ -24,8 +29,10 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 user_app = typer.Typer(help="User accounts.", no_args_is_help=True)
+delegation_app = typer.Typer(help="Delegations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
+app.add_typer(delegation_app, name="delegation")
 app.command("export")(export_commands.export)
 app.command("import")(export_commands.import_file)
 console = Console()
@@ -93,6 +100,134 @@ def user_add(
     finally:
         database.dispose()
     console.print(f"[green]user {name} ({role.value}, {delegation}) added[/green]")
+
+
+@contextmanager
+def _transaction(*, write: bool = True) -> Iterator[Session]:
+    """One transaction on the configured database; an AppError exits with status 1."""
+    database = Database(get_settings())
+    try:
+        with database.session(write=write) as session, session.begin():
+            yield session
+    except AppError as exc:
+        console.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(1) from None
+    finally:
+        database.dispose()
+
+
+@user_app.command("list")
+def user_list(
+    delegation: Annotated[str | None, typer.Option(help="Only this delegation's users")] = None,
+) -> None:
+    """List users with role, delegation, state and live tokens."""
+    with _transaction(write=False) as session:
+        users = admin_service.list_users(session=session, actor=None, delegation=delegation)
+    table = Table(title="Users")
+    for column in ("username", "name", "role", "delegation", "active", "live tokens"):
+        table.add_column(column, overflow="fold")
+    for u in users:
+        active = "yes" if u.is_active else "[red]no[/red]"
+        table.add_row(u.username, u.display_name, u.role, u.delegation, active, str(u.live_tokens))
+    console.print(table)
+
+
+def _set_active(name: str, *, active: bool) -> None:
+    with _transaction() as session:
+        user = auth_service.get_user_by_name(session=session, username=name)
+        admin_service.set_active(session=session, actor=None, user=user, active=active)
+    done = "reactivated" if active else "deactivated; every token of theirs is revoked"
+    console.print(f"[green]user {name} {done}[/green]")
+
+
+@user_app.command("deactivate")
+def user_deactivate(name: str) -> None:
+    """Take NAME's access away: sign-in refused, every token revoked at once."""
+    _set_active(name, active=False)
+
+
+@user_app.command("reactivate")
+def user_reactivate(name: str) -> None:
+    """Let NAME sign in again (their old tokens stay revoked)."""
+    _set_active(name, active=True)
+
+
+@user_app.command("password")
+def user_password(
+    name: str,
+    password: Annotated[
+        str, typer.Option(prompt="New password", hide_input=True, confirmation_prompt=True)
+    ],
+) -> None:
+    """Set a new password for NAME; every token of theirs is revoked."""
+    try:
+        password_hash = auth_service.hash_password(password)
+    except AppError as exc:
+        console.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(1) from None
+    with _transaction() as session:
+        user = auth_service.get_user_by_name(session=session, username=name)
+        revoked = admin_service.reset_password(
+            session=session, actor=None, user=user, password_hash=password_hash
+        )
+    console.print(f"[green]password of {name} set; {revoked} token(s) revoked[/green]")
+
+
+@user_app.command("tokens")
+def user_tokens(name: str) -> None:
+    """List NAME's tokens (newest first) with their state; never the tokens themselves."""
+    with _transaction(write=False) as session:
+        user = auth_service.get_user_by_name(session=session, username=name)
+        tokens = admin_service.list_tokens(session=session, user=user)
+    table = Table(title=f"Tokens of {name}")
+    for column in ("id", "issued", "expires", "revoked", "state"):
+        table.add_column(column)
+    for t in tokens:
+        revoked = f"{t.revoked_at:%Y-%m-%d %H:%M}" if t.revoked_at else ""
+        table.add_row(
+            str(t.id),
+            f"{t.created_at:%Y-%m-%d %H:%M}",
+            f"{t.expires_at:%Y-%m-%d %H:%M}",
+            revoked,
+            t.state.value,
+        )
+    console.print(table)
+
+
+@user_app.command("revoke")
+def user_revoke(name: str) -> None:
+    """Sign NAME out everywhere: revoke every live token."""
+    with _transaction() as session:
+        user = auth_service.get_user_by_name(session=session, username=name)
+        revoked = admin_service.revoke_tokens(session=session, actor=None, user=user)
+    console.print(f"[green]{revoked} token(s) of {name} revoked[/green]")
+
+
+@delegation_app.command("list")
+def delegation_list() -> None:
+    """List delegations with their kind and number of users."""
+    with _transaction(write=False) as session:
+        delegations = admin_service.list_delegations(session=session)
+    table = Table(title="Delegations")
+    for column in ("code", "name", "kind", "members"):
+        table.add_column(column, overflow="fold")
+    for d in delegations:
+        table.add_row(d.code, d.name, d.kind.value, str(d.members))
+    console.print(table)
+
+
+@delegation_app.command("add")
+def delegation_add(
+    code: str,
+    name: Annotated[str, typer.Option(help="e.g. Republic of Armenia")],
+    kind: Annotated[DelegationKind, typer.Option(help="state or organisation")],
+) -> None:
+    """Add a delegation CODE (2-8 capital letters or digits)."""
+    with _transaction() as session:
+        admin_service.create_delegation(
+            session=session, actor=None, code=code, name=name, kind=kind
+        )
+    console.print(f"[green]delegation {code} ({name}, {kind.value}) added[/green]")
 
 
 @app.command()

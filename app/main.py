@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -11,6 +12,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import IntegrityError
 
+from app.admin.router import router as admin_router
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.comments.router import router as comments_router
@@ -23,11 +25,13 @@ from app.errors import COMMON_RESPONSES, install_error_handler
 from app.events.hub import start_event_hub
 from app.events.router import router as events_router
 from app.exports.router import router as exports_router
+from app.logs import install_redaction
 from app.meetings.router import router as meetings_router
 from app.merges.router import router as merges_router
-from app.middleware import LimitBodySize, SecurityHeaders
+from app.middleware import LimitBodySize, RefuseNulInUrl, SecurityHeaders
 from app.proposals.router import router as proposals_router
 
+log = logging.getLogger(__name__)
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
 ROUTERS = (
     auth_router,
@@ -40,6 +44,7 @@ ROUTERS = (
     meetings_router,
     events_router,
     exports_router,
+    admin_router,
 )
 
 
@@ -65,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.database = database
+    install_redaction()
     install_error_handler(app)
     app.add_exception_handler(IntegrityError, _integrity_conflict)
 
@@ -76,14 +82,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router, responses=COMMON_RESPONSES)
     _mount_frontend(app)
+    app.add_middleware(RefuseNulInUrl)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(LimitBodySize, max_bytes=settings.max_request_bytes)
     return app
 
 
 async def _integrity_conflict(_: Request, exc: Exception) -> JSONResponse:
-    # A unique constraint caught a concurrent write the service's checks raced with.
-    return JSONResponse({"detail": "conflicting concurrent change; retry"}, status_code=409)
+    """409 for a unique constraint that caught a write the service's checks raced with.
+
+    Any other violation (NOT NULL, CHECK, FOREIGN KEY) is input the schemas and
+    services should have refused: a bug, logged with its traceback and answered
+    500 without the SQL. Told apart by PostgreSQL's SQLSTATE (psycopg) or
+    SQLite's message, which names primary keys "UNIQUE" too.
+    """
+    assert isinstance(exc, IntegrityError)
+    orig = exc.orig
+    if getattr(orig, "sqlstate", None) == "23505" or str(orig).startswith(
+        "UNIQUE constraint failed"
+    ):
+        return JSONResponse({"detail": "conflicting concurrent change; retry"}, status_code=409)
+    log.error("integrity violation that is not a race: %s", type(orig).__name__, exc_info=exc)
+    return JSONResponse({"detail": "internal error"}, status_code=500)
 
 
 def _mount_frontend(app: FastAPI) -> None:

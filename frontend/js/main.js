@@ -16,6 +16,8 @@ import * as queue from "./screens/queue.js";
 import * as drafts from "./screens/drafts.js";
 import * as merge from "./screens/merge.js";
 import * as meetings from "./screens/meetings.js";
+import * as admin from "./screens/admin.js";
+import * as account from "./screens/account.js";
 
 route("/login", login);
 route("/", guide);
@@ -30,6 +32,8 @@ route("/drafts", drafts);
 route("/draft/:id", drafts);
 route("/merge", merge);
 route("/meetings", meetings);
+route("/admin", admin);
+route("/account", account);
 
 const notFound = {
   render({ view }) {
@@ -55,6 +59,7 @@ function renderTopbar() {
   links.push(["#/drafts", "Drafts"]);
   links.push(["#/meetings", "Meetings"]);
   if (can("merge")) links.push(["#/merge", "Merge"]);
+  if ((user.permissions || []).includes("manage_users")) links.push(["#/admin", "Admin"]);
   const nav = h("nav", { class: "mainnav", "aria-label": "Main" },
     h("ul", {}, links.map(([href, label]) => h("li", {}, h("a", { href, dataset: { nav: href } }, label)))));
   const live = h("span", { class: "live live-offline", title: "Live updates" }, h("span", { class: "live-dot", "aria-hidden": "true" }), h("span", { class: "live-text" }, "offline"));
@@ -63,11 +68,11 @@ function renderTopbar() {
     live.querySelector(".live-text").textContent = status;
   });
   const who = h("div", { class: "who" },
-    h("span", { class: "who-name" }, user.display_name || user.username),
+    h("a", { class: "who-name", href: "#/account", title: "Your account and password" }, user.display_name || user.username),
     h("span", { class: "who-role" }, user.role),
     h("abbr", { class: "badge badge-delegation", title: user.delegation_name }, user.delegation),
     live);
-  bar.append(nav, who, button("Sign out", signOut, { class: "secondary small signout" }));
+  bar.append(nav, who, button("Sign out", signOutHere, { class: "secondary small signout" }));
   markNav();
 }
 
@@ -80,6 +85,12 @@ function markNav() {
     if (active) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");
   });
+}
+
+// The button: the server revokes this token (the request reads it before it is cleared).
+function signOutHere() {
+  api.post("/auth/logout").catch(() => {});
+  signOut();
 }
 
 function signOut(message) {
@@ -95,7 +106,7 @@ function signOut(message) {
 async function loadUser() {
   session.user = await api.get("/auth/me");
   renderTopbar();
-  events.connect(getToken());
+  events.connect();
 }
 
 async function show({ path, query }) {

@@ -1,0 +1,1 @@
+"""Administration: users, their tokens, and delegations (admin only)."""
