@@ -7,6 +7,7 @@ action never changes what the next user sees.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
@@ -129,3 +130,37 @@ def test_authorization_table(api: Api, guide: dict[str, Any], action: str) -> No
         sec = api.get(f"/api/sections/{section['id']}").json()
         got[user] = case(api, sec, user)
     assert got == dict(zip(USERS, expected, strict=True))
+
+
+PUBLIC_ROUTES = {("get", "/api/health"), ("post", "/api/auth/token")}
+
+
+def _operations(api: Api) -> list[tuple[str, str]]:
+    schema = api.client.app.openapi()
+    return sorted(
+        (method, path)
+        for path, operations in schema["paths"].items()
+        for method in operations
+        if method in {"get", "post", "put", "patch", "delete"}
+    )
+
+
+def test_every_route_but_health_and_sign_in_needs_a_token(api: Api) -> None:
+    operations = _operations(api)
+    assert len(operations) > 60
+    for method, path in operations:
+        url = path.format_map(defaultdict(lambda: "1"))
+        response = api.client.request(method, url)
+        expected = 200 if (method, path) in PUBLIC_ROUTES else 401
+        if (method, path) == ("post", "/api/auth/token"):
+            expected = 422  # the form fields are missing
+        assert response.status_code == expected, (method, path, response.text)
+
+
+@pytest.mark.parametrize("user", [u for u in USERS if u != "admin"])
+def test_every_admin_route_refuses_other_roles(api: Api, user: str) -> None:
+    for method, path in _operations(api):
+        if path.startswith("/api/admin"):
+            url = path.format_map(defaultdict(lambda: "1"))
+            response = api.client.request(method, url, headers=api.headers(user), json={})
+            assert response.status_code == 403, (user, method, path, response.text)
