@@ -23,6 +23,8 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
+from app.core.tokenize import normalize_text
+
 T = TypeVar("T")
 
 
@@ -37,7 +39,14 @@ def _storable(value: str) -> str:
     return value
 
 
-Text = Annotated[str, AfterValidator(_storable)]
+def _canonical(value: str) -> str:
+    return normalize_text(_storable(value))
+
+
+# Text is stored NFC-normalised, so one word typed two ways is one token to the
+# diff and the merge. Passwords are checked but kept exactly as typed.
+Text = Annotated[str, AfterValidator(_canonical)]
+Password = Annotated[str, AfterValidator(_storable)]
 
 
 def _refuse_null(value: object) -> object:

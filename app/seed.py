@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from app.auth import service as auth_service
 from app.auth.models import Role, User
 from app.config import Settings
+from app.core.tokenize import normalize_text
 from app.delegations.models import Delegation, DelegationKind
 from app.documents import service as documents
 from app.documents.models import Document, Section
@@ -71,7 +72,7 @@ def read_guide(folder: Path = CONTENT / "guide") -> list[SeedSection]:
 
 
 def _parse_section(path: Path) -> SeedSection:
-    text = path.read_text(encoding="utf-8")
+    text = normalize_text(path.read_text(encoding="utf-8"))
     if not text.startswith("---\n"):
         raise ValueError(f"{path.name}: missing front matter")
     _, front, body = text.split("---\n", 2)

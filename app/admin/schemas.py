@@ -10,7 +10,7 @@ from app.auth.models import Role
 from app.auth.service import MAX_PASSWORD, MIN_PASSWORD, TokenState
 from app.delegations.models import DelegationKind
 from app.delegations.service import CODE_PATTERN, MAX_NAME
-from app.schemas import InputModel, Omittable, OutputModel, Text
+from app.schemas import InputModel, Omittable, OutputModel, Password, Text
 
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,63}$"
 NOT_BLANK = r"\S"
@@ -27,7 +27,7 @@ class UserCreate(InputModel):
     )
     delegation: Text = Field(pattern=CODE_PATTERN, description="A delegation code, e.g. ARM")
     role: Role
-    password: Text = Field(min_length=MIN_PASSWORD, max_length=MAX_PASSWORD)
+    password: Password = Field(min_length=MIN_PASSWORD, max_length=MAX_PASSWORD)
 
 
 class UserUpdate(InputModel):
@@ -39,7 +39,7 @@ class UserUpdate(InputModel):
 
 
 class PasswordReset(InputModel):
-    password: Text = Field(min_length=MIN_PASSWORD, max_length=MAX_PASSWORD)
+    password: Password = Field(min_length=MIN_PASSWORD, max_length=MAX_PASSWORD)
 
 
 class AdminUserRead(OutputModel):

@@ -24,7 +24,7 @@ from app.errors import (
     Unauthorized,
     error_responses,
 )
-from app.schemas import Text
+from app.schemas import Password, Text
 
 router = APIRouter(prefix="/api", tags=["auth"])
 
@@ -43,7 +43,7 @@ def login(
     database: DatabaseDep,
     settings: SettingsDep,
     username: Annotated[Text, Form(min_length=1, max_length=64)],
-    password: Annotated[Text, Form(min_length=1, max_length=256)],
+    password: Annotated[Password, Form(min_length=1, max_length=256)],
 ) -> TokenRead:
     """A bearer token for these credentials (OAuth2 password form fields); 429 when throttled."""
     keys = throttle.keys_for(username, _address(request))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from app.schemas import InputModel, OutputModel, Text
+from app.schemas import InputModel, OutputModel, Password
 
 
 class TokenRead(OutputModel):
@@ -23,5 +23,5 @@ class UserRead(OutputModel):
 
 
 class PasswordChange(InputModel):
-    current_password: Text = Field(min_length=1, max_length=256)
-    new_password: Text = Field(min_length=8, max_length=256)
+    current_password: Password = Field(min_length=1, max_length=256)
+    new_password: Password = Field(min_length=8, max_length=256)

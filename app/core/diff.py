@@ -19,9 +19,9 @@ Invariants (property-tested):
   the ``equal`` and ``insert`` texts give ``new``;
 * no op is empty and no two neighbouring ops have the same kind;
 * ``word_diff(t, t)`` is ``[DiffOp("equal", t)]`` (``[]`` for ``""``);
-* the result is deterministic whenever the diff finishes within ``timeout``
-  (``timeout <= 0`` means no limit; a hit limit gives a coarser, still valid
-  diff).
+* the result is deterministic and its cost bounded by the texts' sizes: long
+  stretches are anchored on unique items (patience diff) and a long stretch
+  without anchors is one deletion and one insertion (see ``_run_dmp``).
 
 ``diff_tokens`` exposes the same machinery for any sequence of hashable
 items; the redline uses it on inline items that carry their formatting.
@@ -29,6 +29,7 @@ items; the redline uses it on inline items that carry their formatting.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeVar
@@ -86,13 +87,86 @@ def _encode(items: Sequence[H], codes: dict[H, str], table: dict[str, H]) -> str
     return "".join(chars)
 
 
+MYERS_LIMIT = 2_000  # items on both sides of a stretch diffed by Myers without anchors
+
+
 def _run_dmp(old: str, new: str, *, timeout: float, semantic: bool) -> list[tuple[int, str]]:
+    """A diff whose cost is bounded by the texts alone, never by a clock.
+
+    Stretches of at most ``MYERS_LIMIT`` items get diff-match-patch's minimal diff
+    (no deadline). Longer ones are first anchored on items that occur once in each
+    (patience diff); a stretch still too long and without such anchors becomes one
+    deletion and one insertion. ``timeout`` is kept for callers and ignored.
+    """
     dmp = diff_match_patch()
-    dmp.Diff_Timeout = timeout
-    diffs: list[tuple[int, str]] = dmp.diff_main(old, new, False)
+    dmp.Diff_Timeout = 0
+    diffs = _anchored(dmp, old, new)
+    dmp.diff_cleanupMerge(diffs)
     if semantic:
         dmp.diff_cleanupSemantic(diffs)
     return diffs
+
+
+def _anchored(dmp: diff_match_patch, old: str, new: str) -> list[tuple[int, str]]:
+    head = dmp.diff_commonPrefix(old, new)
+    tail = dmp.diff_commonSuffix(old[head:], new[head:])
+    out: list[tuple[int, str]] = [(diff_match_patch.DIFF_EQUAL, old[:head])] if head else []
+    mid_old, mid_new = old[head : len(old) - tail], new[head : len(new) - tail]
+    if len(mid_old) + len(mid_new) <= MYERS_LIMIT:
+        out.extend(dmp.diff_main(mid_old, mid_new, False))
+    else:
+        anchors = unique_anchors(mid_old, mid_new)
+        if not anchors:
+            out.extend(
+                (kind, text)
+                for kind, text in (
+                    (diff_match_patch.DIFF_DELETE, mid_old),
+                    (diff_match_patch.DIFF_INSERT, mid_new),
+                )
+                if text
+            )
+        o = n = 0
+        for ao, an in anchors:
+            out.extend(_anchored(dmp, mid_old[o:ao], mid_new[n:an]))
+            out.append((diff_match_patch.DIFF_EQUAL, mid_old[ao]))
+            o, n = ao + 1, an + 1
+        if anchors:
+            out.extend(_anchored(dmp, mid_old[o:], mid_new[n:]))
+    if tail:
+        out.append((diff_match_patch.DIFF_EQUAL, old[len(old) - tail :]))
+    return out
+
+
+def unique_anchors(old: Sequence[H], new: Sequence[H]) -> list[tuple[int, int]]:
+    """Positions ``(i, j)`` of items occurring once in each, in the longest order both share.
+
+    Patience diff's anchors: the longest subsequence of the unique common items that is
+    increasing in both sequences, found by patience sorting in O(n log n).
+    """
+    counts: dict[H, list[int]] = {}
+    for item in old:
+        counts.setdefault(item, [0, 0])[0] += 1
+    for item in new:
+        counts.setdefault(item, [0, 0])[1] += 1
+    where = {item: j for j, item in enumerate(new) if counts[item] == [1, 1]}
+    pairs = [(i, where[item]) for i, item in enumerate(old) if item in where]
+    tops: list[int] = []  # tops[k]: the pair ending the best chain of length k + 1
+    tops_new: list[int] = []
+    back = [-1] * len(pairs)
+    for index, (_, j) in enumerate(pairs):
+        k = bisect_left(tops_new, j)
+        back[index] = tops[k - 1] if k else -1
+        if k == len(tops):
+            tops.append(index)
+            tops_new.append(j)
+        else:
+            tops[k], tops_new[k] = index, j
+    chain: list[tuple[int, int]] = []
+    index = tops[-1] if tops else -1
+    while index >= 0:
+        chain.append(pairs[index])
+        index = back[index]
+    return chain[::-1]
 
 
 def diff_tokens(

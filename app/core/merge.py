@@ -59,7 +59,12 @@ from dataclasses import dataclass
 
 from diff_match_patch import diff_match_patch
 
+from app.core.diff import unique_anchors
 from app.core.tokenize import tokenize
+
+LINE_MYERS = 400  # lines in a stretch between anchors aligned by a minimal line diff
+WORD_MYERS = 1_500  # non-blank tokens in a changed stretch diffed word by word
+WORD_BUDGET = 4_000_000  # sum of squared stretch sizes word-diffed in one text pair
 
 __all__ = [
     "Alternative",
@@ -201,6 +206,7 @@ class _Codec:
         self._char: dict[str, str] = {}
         self._token: dict[str, str] = {}
         self.blank: set[str] = set()
+        self.breaks: set[str] = set()  # whitespace tokens that end a line
 
     def encode(self, text: str) -> str:
         chars = self._char
@@ -221,6 +227,8 @@ class _Codec:
         self._token[char] = token
         if token.isspace():
             self.blank.add(char)
+            if "\n" in token:
+                self.breaks.add(char)
         return char
 
     def decode(self, encoded: str) -> str:
@@ -255,18 +263,34 @@ class _Edit:
 
 
 class _Differ:
-    """Token diff that aligns words first, so matching spaces never outweighs a word.
+    """Token diff with a bounded, deterministic cost and one canonical place per hunk.
 
-    A plain minimal token diff may keep two spaces equal rather than one word, and so
-    report an unchanged word as replaced. Here the common prefix and suffix are
-    trimmed, the non-blank tokens of the rest are diffed, and only the stretches
-    between matched words are diffed token by token.
+    1. The common prefix and suffix are trimmed.
+    2. **Lines** (runs of tokens ending with a whitespace token that holds a line
+       break: paragraphs and list items) are aligned first, the way patience diff
+       does: lines that occur once in each text are matched in order (longest
+       increasing subsequence), and the stretches between matched lines are aligned
+       by a minimal line diff when they hold at most ``LINE_MYERS`` lines (else left
+       unmatched).
+    3. Within each changed stretch, **words** are aligned (non-blank tokens, minimal
+       Myers diff), then the tokens between matched words, so keeping two spaces
+       never wins over keeping a word. A stretch of more than ``WORD_MYERS``
+       non-blank tokens, or one that would take the section past ``WORD_BUDGET``
+       (the sum of squared stretch sizes: Myers' worst case), becomes one coarse
+       hunk instead: it replaces the whole stretch, so it may conflict where a
+       finer diff would not, but it never blends two changes.
+    4. Every hunk is slid to its **rightmost** equivalent place (see ``_slide_right``).
+
+    Every limit depends only on the texts, never on a clock, so the same texts always
+    give the same hunks; the cost is at most linear in the text plus
+    ``WORD_BUDGET`` and ``LINE_MYERS**2`` units of Myers work.
     """
 
-    def __init__(self, blank: set[str]) -> None:
+    def __init__(self, blank: set[str], breaks: set[str]) -> None:
         self._engine = diff_match_patch()
         self._engine.Diff_Timeout = 0  # no deadline: minimal, deterministic alignment
         self._blank = blank
+        self._breaks = breaks
 
     def hunks(self, old: str, new: str, owner: int, moved: bool) -> list[_Edit]:
         """The changes old→new as disjoint hunks in old's token positions, in order."""
@@ -274,12 +298,58 @@ class _Differ:
         head = engine.diff_commonPrefix(old, new)
         tail = engine.diff_commonSuffix(old[head:], new[head:])
         old_mid, new_mid = old[head : len(old) - tail], new[head : len(new) - tail]
-        hunks: list[_Edit] = []
-        for o0, o1, n0, n1 in self._gaps(old_mid, new_mid):
-            if old_mid[o0:o1] != new_mid[n0:n1]:
-                for start, end, text in self._token_hunks(old_mid[o0:o1], new_mid[n0:n1]):
-                    hunks.append(_Edit(head + o0 + start, head + o0 + end, text, owner, moved))
-        return hunks
+        spans: list[tuple[int, int, str]] = []
+        budget = [WORD_BUDGET]
+        for l0, l1, m0, m1 in self._line_gaps(old_mid, new_mid):
+            old_part, new_part = old_mid[l0:l1], new_mid[m0:m1]
+            if old_part == new_part:
+                continue
+            for start, end, text in self._word_hunks(old_part, new_part, budget):
+                spans.append((head + l0 + start, head + l0 + end, text))
+        return [_Edit(s, e, t, owner, moved) for s, e, t in _slide_right(old, spans)]
+
+    # -- lines ---------------------------------------------------------------------
+
+    def _lines(self, tokens: str) -> list[str]:
+        """``tokens`` cut after every whitespace token that holds a line break."""
+        lines: list[str] = []
+        start = 0
+        for i, char in enumerate(tokens):
+            if char in self._breaks:
+                lines.append(tokens[start : i + 1])
+                start = i + 1
+        if start < len(tokens):
+            lines.append(tokens[start:])
+        return lines
+
+    def _line_gaps(self, old: str, new: str) -> Iterator[tuple[int, int, int, int]]:
+        """Token regions ``old[l0:l1]``, ``new[m0:m1]`` between matched lines, in order."""
+        old_lines, new_lines = self._lines(old), self._lines(new)
+        old_at = _offsets(old_lines)
+        new_at = _offsets(new_lines)
+        prev_o = prev_n = 0
+        for o, n in _matched_lines(old_lines, new_lines, self._engine):
+            yield old_at[prev_o], old_at[o], new_at[prev_n], new_at[n]
+            prev_o, prev_n = o + 1, n + 1
+        yield old_at[prev_o], old_at[len(old_lines)], new_at[prev_n], new_at[len(new_lines)]
+
+    # -- words ---------------------------------------------------------------------
+
+    def _word_hunks(self, old: str, new: str, budget: list[int]) -> Iterator[tuple[int, int, str]]:
+        """Hunks of one changed stretch: minimal word diff, or one coarse hunk."""
+        engine = self._engine
+        head = engine.diff_commonPrefix(old, new)
+        tail = engine.diff_commonSuffix(old[head:], new[head:])
+        old, new = old[head : len(old) - tail], new[head : len(new) - tail]
+        size = sum(c not in self._blank for c in old) + sum(c not in self._blank for c in new)
+        if size > WORD_MYERS or size * size > budget[0]:
+            yield head, head + len(old), new
+            return
+        budget[0] -= size * size
+        for o0, o1, n0, n1 in self._gaps(old, new):
+            if old[o0:o1] != new[n0:n1]:
+                for start, end, text in self._token_hunks(old[o0:o1], new[n0:n1]):
+                    yield head + o0 + start, head + o0 + end, text
 
     def _gaps(self, old: str, new: str) -> Iterator[tuple[int, int, int, int]]:
         """Regions ``old[o0:o1]``, ``new[n0:n1]`` between words the word diff matched."""
@@ -323,6 +393,85 @@ class _Differ:
                 inserted += data
         if start >= 0:
             yield start, pos, inserted
+
+
+def _offsets(lines: Sequence[str]) -> list[int]:
+    """Token offset of each line, and the total length last."""
+    at = [0]
+    for line in lines:
+        at.append(at[-1] + len(line))
+    return at
+
+
+def _matched_lines(
+    old: Sequence[str], new: Sequence[str], engine: diff_match_patch
+) -> list[tuple[int, int]]:
+    """Pairs of equal lines (old index, new index), increasing in both.
+
+    Lines unique in both texts anchor the alignment (patience); between anchors, a
+    minimal line diff runs when the stretch holds at most ``LINE_MYERS`` lines.
+    """
+    anchors = unique_anchors(old, new)
+    pairs: list[tuple[int, int]] = []
+    prev_o = prev_n = 0
+    for o, n in [*anchors, (len(old), len(new))]:
+        pairs.extend(_myers_lines(old[prev_o:o], new[prev_n:n], prev_o, prev_n, engine))
+        if o < len(old):
+            pairs.append((o, n))
+        prev_o, prev_n = o + 1, n + 1
+    return pairs
+
+
+def _myers_lines(
+    old: Sequence[str], new: Sequence[str], o_at: int, n_at: int, engine: diff_match_patch
+) -> list[tuple[int, int]]:
+    """Equal lines of a minimal line diff (nothing for stretches over ``LINE_MYERS``)."""
+    if not old or not new or len(old) + len(new) > LINE_MYERS:
+        return []
+    codes: dict[str, str] = {}
+
+    def encode(lines: Sequence[str]) -> str:
+        return "".join(codes.setdefault(x, chr(0x100 + len(codes))) for x in lines)
+
+    pairs: list[tuple[int, int]] = []
+    i = j = 0
+    for op, data in engine.diff_main(encode(old), encode(new), False):
+        if op == diff_match_patch.DIFF_EQUAL:
+            pairs.extend((o_at + i + k, n_at + j + k) for k in range(len(data)))
+        if op != diff_match_patch.DIFF_INSERT:
+            i += len(data)
+        if op != diff_match_patch.DIFF_DELETE:
+            j += len(data)
+    return pairs
+
+
+def _slide_right(tokens: str, spans: Sequence[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Each hunk moved to its rightmost equivalent place, never past the hunk after it.
+
+    The canonical position. A hunk replacing ``tokens[s:e]`` by ``new`` gives the same
+    text as one replacing ``tokens[s+1:e+1]`` by ``new[1:] + tokens[e]`` exactly when
+    ``tokens[s]`` equals the first token of ``new + tokens[e]``: inserting ". They
+    report" before the "." of "annually." is inserting " They report." after it.
+    Equally minimal diffs may place such a hunk anywhere along the run; sliding every
+    hunk of every diff (proposals' and the current text's) to one end makes identical
+    changes land on identical places, so they are recognised as one, and different
+    insertions at one point always touch. The right end, like git's diff compaction:
+    an added sentence then follows the full stop it was written after, and a deleted
+    word takes the space after it ("appropriate "), as readers expect.
+    """
+    out: list[tuple[int, int, str]] = []
+    ceiling = len(tokens)
+    for start, end, new in reversed(spans):
+        while end < ceiling:
+            after = tokens[end]
+            first = new[0] if new else after  # the first token of new + after
+            if first != tokens[start]:  # for an insertion, tokens[start] is after
+                break
+            new = new[1:] + after if new else ""
+            start, end = start + 1, end + 1
+        out.append((start, end, new))
+        ceiling = start
+    return out[::-1]
 
 
 def _groups(edits: Iterable[_Edit], sep: Sequence[int]) -> list[list[_Edit]]:
@@ -387,6 +536,57 @@ def _carry(change: list[_Edit], base: _Base, current: str) -> list[_Edit]:
 # --- combining every proposal's edits --------------------------------------------------
 
 
+def _group_segments(
+    group: list[_Edit], current: str, codec: _Codec, delegation: Mapping[int, str]
+) -> list[Segment]:
+    """One group of edits over current: its clean pieces, or one Conflict.
+
+    The group is clean when one proposal's edits include every other proposal's:
+    the region then reads exactly as that proposal proposed, every other proposal's
+    change is in it, and each distinct edit is credited to all proposals making it.
+    """
+    if not any(e.stale for e in group):
+        owners: dict[tuple[int, int, str], set[int]] = {}
+        for edit in group:
+            owners.setdefault((edit.start, edit.end, edit.new), set()).add(edit.owner)
+        by_owner: dict[int, set[tuple[int, int, str]]] = {}
+        for key, ids in owners.items():
+            for owner in ids:
+                by_owner.setdefault(owner, set()).add(key)
+        if any(keys == owners.keys() for keys in by_owner.values()):
+            return _pieces(sorted(owners.items()), current, codec, delegation)
+    return [_group_segment(group, current, codec, delegation)]
+
+
+def _pieces(
+    edits: list[tuple[tuple[int, int, str], set[int]]],
+    current: str,
+    codec: _Codec,
+    delegation: Mapping[int, str],
+) -> list[Segment]:
+    """Disjoint sorted edits as Clean segments, one per run of edits made by the same
+    proposals (with the whitespace between them), and the unchanged text between runs."""
+    runs: list[tuple[set[int], list[_Edit]]] = []
+    for (start, end, new), ids in edits:
+        edit = _Edit(start, end, new, 0)
+        if runs and runs[-1][0] == ids:
+            runs[-1][1].append(edit)
+        else:
+            runs.append((ids, [edit]))
+    out: list[Segment] = []
+    pos = edits[0][0][0]
+    for ids, run in runs:
+        start, end = run[0].start, run[-1].end
+        if start > pos:
+            kept = codec.decode(current[pos:start])
+            out.append(Clean(kept, (), (), kept))
+        credit = _alternative(codec.decode(_apply(current, start, end, run)), ids, delegation)
+        base_text = codec.decode(current[start:end])
+        out.append(Clean(credit.text, credit.proposal_ids, credit.delegations, base_text))
+        pos = end
+    return out
+
+
 def _group_segment(
     group: list[_Edit], current: str, codec: _Codec, delegation: Mapping[int, str]
 ) -> Segment:
@@ -428,7 +628,7 @@ def _segments(
         if start > pos:
             kept = codec.decode(current[pos:start])
             segments.append(Clean(kept, (), (), kept))
-        segments.append(_group_segment(group, current, codec, delegation))
+        segments.extend(_group_segments(group, current, codec, delegation))
         pos = end
     if pos < len(current) or not segments:
         kept = codec.decode(current[pos:])
@@ -445,7 +645,7 @@ def merge(current: str, proposals: Sequence[ProposalInput]) -> MergeResult:
     if len(set(ids)) != len(ids):
         raise ValueError("proposal ids must be unique")
     codec = _Codec()
-    differ = _Differ(codec.blank)
+    differ = _Differ(codec.blank, codec.breaks)
     tokens = codec.encode(current)
     bases: dict[str, _Base] = {}
     edits: list[_Edit] = []

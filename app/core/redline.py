@@ -60,6 +60,7 @@ __all__ = ["redline_html", "redline_ops_html"]
 
 _MIN_SIMILARITY = 0.3
 _MAX_ALIGN_CELLS = 2500  # beyond this, pair blocks by kind only (no similarity DP)
+WORD_BUDGET = 4_000_000  # squared item counts word-diffed in one redline
 _SENTINEL = "\x00"  # markdown-it turns NUL in input into U+FFFD, so it is free
 _CONTEXT_BASE = 0x100  # first character numbering an inline tag context
 
@@ -295,8 +296,23 @@ def _render_marked(block: _Block, kind: OpKind) -> str:
 
 
 class _Redliner:
+    """Redlines block trees; word diffs spend from one budget per redline.
+
+    Each inline or code diff costs the square of its item count (Myers' worst
+    case); once ``WORD_BUDGET`` is spent, a changed block is shown whole, deleted
+    then inserted. The bound depends on the texts only, so a redline is the same
+    every time and no input makes it cost more than about half a second.
+    """
+
     def __init__(self, *, timeout: float) -> None:
         self.timeout = timeout
+        self.budget = WORD_BUDGET
+
+    def _afford(self, size: int) -> bool:
+        if size * size > self.budget:
+            return False
+        self.budget -= size * size
+        return True
 
     def blocks(self, old: Sequence[_Block], new: Sequence[_Block]) -> str:
         """Align two sibling sequences by their rendered HTML and redline them."""
@@ -356,13 +372,18 @@ class _Redliner:
         new_children = new.doc.tokens[new.start + 1].children or []
         codec = _InlineCodec()
         old_items, new_items = codec.items(old_children), codec.items(new_children)
+        if not self._afford(len(old_items) + len(new_items)):
+            return _render_marked(old, "delete") + _render_marked(new, "insert")
         runs = diff_tokens(old_items, new_items, timeout=self.timeout)
         return opening + codec.html(runs) + closing
 
     def code(self, old: Token, new: Token) -> str:
         """Word-diff the content of two code blocks inside the new block's shell."""
         before, after = _code_parts(new)
-        runs = diff_tokens(tokenize(old.content), tokenize(new.content), timeout=self.timeout)
+        old_tokens, new_tokens = tokenize(old.content), tokenize(new.content)
+        if not self._afford(len(old_tokens) + len(new_tokens)):
+            old_tokens, new_tokens = [old.content], [new.content]  # one deletion, one insertion
+        runs = diff_tokens(old_tokens, new_tokens, timeout=self.timeout)
         return before + _InlineCodec().html(runs) + after
 
 
