@@ -265,21 +265,22 @@ class _Edit:
 class _Differ:
     """Token diff with a bounded, deterministic cost and one canonical place per hunk.
 
-    1. The common prefix and suffix are trimmed.
-    2. **Lines** (runs of tokens ending with a whitespace token that holds a line
+    1. **Lines** (runs of tokens ending with a whitespace token that holds a line
        break: paragraphs and list items) are aligned first, the way patience diff
        does: lines that occur once in each text are matched in order (longest
        increasing subsequence), and the stretches between matched lines are aligned
        by a minimal line diff when they hold at most ``LINE_MYERS`` lines (else left
        unmatched).
-    3. Within each changed stretch, **words** are aligned (non-blank tokens, minimal
+       Equal leading and trailing lines match first.
+    2. Within each changed stretch of lines, the common prefix and suffix tokens are
+       trimmed and **words** are aligned (non-blank tokens, minimal
        Myers diff), then the tokens between matched words, so keeping two spaces
        never wins over keeping a word. A stretch of more than ``WORD_MYERS``
        non-blank tokens, or one that would take the section past ``WORD_BUDGET``
        (the sum of squared stretch sizes: Myers' worst case), becomes one coarse
        hunk instead: it replaces the whole stretch, so it may conflict where a
        finer diff would not, but it never blends two changes.
-    4. Every hunk is slid to its **rightmost** equivalent place (see ``_slide_right``).
+    3. Every hunk is slid to its **rightmost** equivalent place (see ``_slide_right``).
 
     Every limit depends only on the texts, never on a clock, so the same texts always
     give the same hunks; the cost is at most linear in the text plus
@@ -294,18 +295,14 @@ class _Differ:
 
     def hunks(self, old: str, new: str, owner: int, moved: bool) -> list[_Edit]:
         """The changes old→new as disjoint hunks in old's token positions, in order."""
-        engine = self._engine
-        head = engine.diff_commonPrefix(old, new)
-        tail = engine.diff_commonSuffix(old[head:], new[head:])
-        old_mid, new_mid = old[head : len(old) - tail], new[head : len(new) - tail]
         spans: list[tuple[int, int, str]] = []
         budget = [WORD_BUDGET]
-        for l0, l1, m0, m1 in self._line_gaps(old_mid, new_mid):
-            old_part, new_part = old_mid[l0:l1], new_mid[m0:m1]
+        for l0, l1, m0, m1 in self._line_gaps(old, new):
+            old_part, new_part = old[l0:l1], new[m0:m1]
             if old_part == new_part:
                 continue
             for start, end, text in self._word_hunks(old_part, new_part, budget):
-                spans.append((head + l0 + start, head + l0 + end, text))
+                spans.append((l0 + start, l0 + end, text))
         return [_Edit(s, e, t, owner, moved) for s, e, t in _slide_right(old, spans)]
 
     # -- lines ---------------------------------------------------------------------
@@ -408,9 +405,27 @@ def _matched_lines(
 ) -> list[tuple[int, int]]:
     """Pairs of equal lines (old index, new index), increasing in both.
 
-    Lines unique in both texts anchor the alignment (patience); between anchors, a
-    minimal line diff runs when the stretch holds at most ``LINE_MYERS`` lines.
+    Equal leading and trailing lines match; between them, lines unique in both texts
+    anchor the alignment (patience), and between anchors a minimal line diff runs when
+    the stretch holds at most ``LINE_MYERS`` lines.
     """
+    head = 0
+    while head < min(len(old), len(new)) and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(old), len(new)) - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    pairs = [(i, i) for i in range(head)]
+    o_end, n_end = len(old) - tail, len(new) - tail
+    for o, n in _matched_middle(old[head:o_end], new[head:n_end], engine):
+        pairs.append((head + o, head + n))
+    pairs.extend((o_end + k, n_end + k) for k in range(tail))
+    return pairs
+
+
+def _matched_middle(
+    old: Sequence[str], new: Sequence[str], engine: diff_match_patch
+) -> list[tuple[int, int]]:
     anchors = unique_anchors(old, new)
     pairs: list[tuple[int, int]] = []
     prev_o = prev_n = 0

@@ -108,3 +108,45 @@ def test_generated_cases_cover_every_verdict() -> None:
     assert any(c.ours == c.theirs != c.base for c in cases)
     assert any(len(c.ours) < len(c.base) for c in cases)  # deletions
     assert any(len(c.theirs) > len(c.base) for c in cases)  # insertions
+
+
+ENDINGS = ("shall report annually.", "shall adopt measures.", "до́лжны принима́ть ме́ры.")
+
+
+def paragraphs(lines: list[str]) -> str:
+    """Each generated line as a Markdown paragraph of sentences that end alike."""
+    return "".join(
+        f"States {line} {ENDINGS[len(line) % len(ENDINGS)]} Госуда́рства {line.split()[0]}.\n\n"
+        for line in lines
+    )
+
+
+@pytest.mark.skipif(GIT is None, reason="git is not installed")
+@pytest.mark.parametrize("seed", range(CASES, CASES + 100))
+def test_merge_agrees_with_git_merge_file_on_whole_paragraph_edits(
+    seed: int, tmp_path: Path
+) -> None:
+    """Paragraphs joined by blank lines, sentences that repeat their endings, Cyrillic
+    with stress marks: git merges line by line, the engine word by word, and both give
+    the same verdict and text when an unchanged paragraph separates the changes."""
+    case = generate(seed)
+    files = {name: paragraphs(getattr(case, name)) for name in ("base", "ours", "theirs")}
+    result = merge(
+        files["base"],
+        [
+            ProposalInput(1, "USA", files["base"], files["ours"]),
+            ProposalInput(2, "RUS", files["base"], files["theirs"]),
+        ],
+    )
+    for name, content in files.items():
+        (tmp_path / name).write_text(content, encoding="utf-8")
+    assert GIT is not None
+    done = subprocess.run(
+        [GIT, "merge-file", "-p", *(str(tmp_path / n) for n in ("ours", "base", "theirs"))],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.clean == (done.returncode == 0)
+    if result.clean:
+        assert result.text() == done.stdout
