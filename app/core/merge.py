@@ -2,17 +2,21 @@
 
 Algorithm
 ---------
-1. Texts are split by :func:`app.core.tokenize.tokenize` (words, whitespace runs,
-   punctuation) and every distinct token is encoded as one code point, so
-   diff-match-patch's ``diff_main`` diffs token sequences. It runs with
-   ``Diff_Timeout = 0`` and without line mode (hence no half-match shortcut: Myers'
-   bisection, a minimal and deterministic alignment) and without semantic cleanup.
-   Words are aligned first: after trimming the common prefix and suffix, the
-   non-whitespace tokens are diffed, and only the stretches between matched words are
-   diffed token by token, so keeping two spaces never wins over keeping a word.
-   ``patch_apply`` is never used: it matches fuzzily and would merge what conflicts.
+1. Texts are split by :func:`app.core.tokenize.tokenize` (words with their combining
+   marks, whitespace runs, punctuation) and every distinct token is encoded as one
+   code point, so diff-match-patch's ``diff_main`` diffs token sequences, with
+   ``Diff_Timeout = 0`` (Myers' bisection: minimal and deterministic) and without
+   semantic cleanup. :class:`_Differ` aligns lines first (patience anchors), then
+   words within changed stretches, under a cost bound that depends only on the texts
+   (a stretch too large to diff finely becomes one coarse hunk, which may conflict
+   but never blends). ``patch_apply`` is never used: it matches fuzzily and would
+   merge what conflicts.
 2. A diff becomes *hunks*: a region ``[start, end)`` of the old tokens replaced by new
-   tokens (a pure insertion has ``start == end``).
+   tokens (a pure insertion has ``start == end``). **Canonical position:** every hunk
+   is slid to the rightmost place where it gives the same text (``_slide_right``),
+   so the verdict never depends on which of several equally minimal alignments the
+   diff picked: an identical change made by two proposals lands on one place and is
+   one change, and two different insertions at one point always touch.
 3. Carrying a proposal onto ``current``: its hunks (base→text) and the hunks
    base→current are grouped by the touch rule below. A group holding only proposal
    hunks is shifted onto ``current`` through the unchanged tokens. A group holding
@@ -21,9 +25,12 @@ Algorithm
    applied to the base). If the two are equal the change is already in ``current``
    and the proposal contributes nothing there.
 4. All proposals' edits over ``current`` are grouped by the same rule, transitively.
-   In a group every proposal gives one alternative: the group's region of ``current``
-   with only that proposal's edits applied; equal texts are one alternative credited
-   to every proposal giving it (identical changes are one change). A group with one
+   A group without stale edits in which one proposal's edits include every other
+   proposal's (identical changes, or one proposal's change plus its own neighbouring
+   edit) is clean: it reads as that proposal proposed, each distinct edit credited to
+   every proposal making it. Otherwise every proposal gives one alternative: the
+   group's region of ``current`` with only that proposal's edits applied; equal texts
+   are one alternative credited to every proposal giving it. A group with one
    alternative is :class:`Clean`; any other group, and any group holding a stale edit,
    is a :class:`Conflict` (a stale edit adds the current text as an alternative with
    ``proposal_ids == ()``).
