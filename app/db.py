@@ -34,6 +34,7 @@ NAMING_CONVENTION = {
 }
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+THREADS = 40  # anyio's default limit of worker threads for sync routes
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -93,10 +94,18 @@ class Database:
 def make_engine(settings: Settings) -> Engine:
     url = settings.database_url
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        # One connection per worker thread (anyio runs sync routes on up to
+        # THREADS threads), so a request never waits for the pool, only for
+        # SQLite's write lock, and that only while another request writes.
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            pool_size=THREADS,
+            max_overflow=THREADS,
+        )
         _configure_sqlite(engine, settings.sqlite_busy_timeout_ms)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=THREADS)
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:

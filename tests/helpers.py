@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from tests.conftest import Api
@@ -42,3 +43,16 @@ def propose(
     )
     assert response.status_code == expect, response.text
     return dict(response.json())
+
+
+def write_lock_is_free(db_url: str) -> bool:
+    """On SQLite: could another connection start writing right now? (False while held)."""
+    probe = sqlite3.connect(db_url.removeprefix("sqlite:///"), timeout=0)
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+        probe.rollback()
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        probe.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from app.db import SessionDep
-from app.deps import ClockDep, CurrentUser, IdPath, SettingsDep
+from app.deps import ClockDep, CurrentUser, DatabaseDep, IdPath, SettingsDep
 from app.documents import service as documents
 from app.drafts import views as draft_views
 from app.drafts.schemas import DraftRead
@@ -31,13 +31,16 @@ ERRORS = error_responses(Unauthorized, Forbidden, NotFound, StateConflict, Inval
     responses=ERRORS,
 )
 def preview_merge(
-    slug: str, payload: MergeCreate, session: SessionDep, user: CurrentUser
+    slug: str, payload: MergeCreate, database: DatabaseDep, session: SessionDep, user: CurrentUser
 ) -> MergeRead:
     """Preview the merge of accepted proposals: clean sections and conflicts (chair)."""
-    doc = documents.get_document(session=session, slug=slug)
-    merge, plan = service.preview(
-        session=session, document=doc, user=user, proposal_ids=payload.proposal_ids
-    )
+    # Merge in a read-only session; the write transaction only records the preview.
+    with database.session(write=False) as reading:
+        doc = documents.get_document(session=reading, slug=slug)
+        plan = service.plan_preview(
+            session=reading, document=doc, user=user, proposal_ids=payload.proposal_ids
+        )
+    merge = service.record_preview(session=session, document=doc, user=user, plan=plan)
     return views.read(merge, plan)
 
 

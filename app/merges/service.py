@@ -34,17 +34,25 @@ from app.proposals.models import Proposal
 from app.proposals.states import Move, next_status
 
 
-def preview(
+def plan_preview(
     *, session: Session, document: Document, user: User, proposal_ids: list[int]
-) -> tuple[Merge, MergePlan]:
-    """Plan the merge of accepted proposals and keep it as a preview to commit later."""
+) -> MergePlan:
+    """Read-only: the merge of accepted proposals (the slow part; run it before writing)."""
     require(user, Action.MERGE)
     accepted = load_accepted(session=session, document=document, ids=proposal_ids, user=user)
-    plan = plan_merge(session=session, document=document, accepted=accepted)
+    return plan_merge(session=session, document=document, accepted=accepted)
+
+
+def record_preview(*, session: Session, document: Document, user: User, plan: MergePlan) -> Merge:
+    """Keep a planned merge as a preview; commit re-checks that no section moved since."""
+    require(user, Action.MERGE)
+    accepted = {p.id for s in plan.sections for p in s.proposals} | {
+        a.proposal.id for a in plan.additions
+    }
     row = Merge(
         document_id=document.id,
         created_by_id=user.id,
-        proposal_ids=sorted({p.id for p in accepted}),
+        proposal_ids=sorted(accepted),
         heads={str(p.section.id): p.head.number for p in plan.sections},
     )
     session.add(row)
@@ -58,7 +66,7 @@ def preview(
         summary=f"{len(accepted)} proposals",
         data={"proposal_ids": row.proposal_ids, "clean": plan.clean},
     )
-    return row, plan
+    return row
 
 
 def get_merge(*, session: Session, merge_id: int, user: User) -> Merge:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import sqlite3
 import zipfile
 from typing import Any
 
@@ -24,6 +23,7 @@ from app.exports.builders import (
 from app.seed import DOCUMENT_TITLE as TITLE
 from tests.conftest import Api
 from tests.exports.rounds import REV1_REFERENCE, Round, run_round
+from tests.helpers import write_lock_is_free
 
 MERGED_C = "Records should be kept for ten years.\n"
 
@@ -250,20 +250,11 @@ def test_an_import_parses_and_compares_before_taking_the_write_lock(
     """While the file is parsed and diffed, other writers can still write (SQLite's one lock)."""
     if not db_url.startswith("sqlite"):
         pytest.skip("PostgreSQL has no database-wide write lock")
-    path = db_url.removeprefix("sqlite:///")
     seen: list[bool] = []
     real = importing._revised
 
     def revised_while_probing(*args: Any) -> Any:
-        probe = sqlite3.connect(path, timeout=0)
-        try:
-            probe.execute("BEGIN IMMEDIATE")  # fails at once if the request holds the lock
-            probe.rollback()
-            seen.append(True)
-        except sqlite3.OperationalError:
-            seen.append(False)
-        finally:
-            probe.close()
+        seen.append(write_lock_is_free(db_url))
         return real(*args)
 
     monkeypatch.setattr(importing, "_revised", revised_while_probing)
