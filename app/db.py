@@ -85,7 +85,9 @@ class Database:
         self.write_sessions = sessionmaker(self.write_engine, expire_on_commit=False)
 
     def session(self, *, write: bool) -> Session:
-        return (self.write_sessions if write else self.read_sessions)()
+        session = (self.write_sessions if write else self.read_sessions)()
+        session.info["read_bind"] = self.engine
+        return session
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -103,12 +105,12 @@ def make_engine(settings: Settings) -> Engine:
             pool_size=THREADS,
             max_overflow=THREADS,
         )
-        _configure_sqlite(engine, settings.sqlite_busy_timeout_ms)
+        _configure_sqlite(engine, settings.sqlite_busy_timeout_ms, settings.sqlite_synchronous)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=THREADS)
 
 
-def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int, synchronous: str) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves, below
@@ -116,7 +118,7 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
-        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute(f"PRAGMA synchronous={synchronous}")  # NORMAL or FULL (Settings)
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -139,3 +141,15 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def end_writes(session: Session) -> None:
+    """Commit the request's writes now, and read whatever follows outside the write lock.
+
+    For routes whose response takes real work to build after a short write (a
+    proposal's competing proposals are a merge): the change is committed before
+    the response is built, so an acknowledged write is still a committed write,
+    and the rest runs in a plain read transaction that holds no lock.
+    """
+    session.commit()
+    session.bind = session.info["read_bind"]

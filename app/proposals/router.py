@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, status
 
 from app.core.redline import redline_html
-from app.db import SessionDep
+from app.db import SessionDep, end_writes
 from app.deps import MAX_ID, CurrentUser, IdPath, SettingsDep
 from app.documents import service as documents
 from app.errors import (
@@ -68,6 +68,7 @@ def create_proposal(
     proposal = service.create_amendment(
         session=session, section_id=section_id, user=user, data=payload, settings=settings
     )
+    end_writes(session)
     return views.read_one(session=session, proposal=proposal, viewer=user)
 
 
@@ -89,6 +90,7 @@ def propose_section(
     proposal = service.create_addition(
         session=session, document=doc, user=user, data=payload, settings=settings
     )
+    end_writes(session)
     return views.read_one(session=session, proposal=proposal, viewer=user)
 
 
@@ -181,6 +183,7 @@ def revise_proposal(
 ) -> ProposalRead:
     """A new version of your delegation's proposal (draft or submitted)."""
     service.revise(session=session, proposal=proposal, user=user, data=payload, settings=settings)
+    end_writes(session)
     return views.read_one(session=session, proposal=proposal, viewer=user)
 
 
@@ -188,6 +191,7 @@ def revise_proposal(
 def submit_proposal(proposal: ProposalDep, session: SessionDep, user: CurrentUser) -> ProposalRead:
     """Submit your delegation's draft; the response lists competing proposals."""
     service.submit(session=session, proposal=proposal, user=user)
+    end_writes(session)
     return views.read_one(session=session, proposal=proposal, viewer=user)
 
 
@@ -199,6 +203,7 @@ def withdraw_proposal(
 ) -> ProposalRead:
     """Withdraw your delegation's proposal (before a decision)."""
     service.withdraw(session=session, proposal=proposal, user=user)
+    end_writes(session)
     return views.read_one(session=session, proposal=proposal, viewer=user)
 
 
@@ -210,6 +215,7 @@ def decide_proposal(
 ) -> ProposalRead:
     """Accept or reject a submitted proposal, with a note (chair)."""
     service.decide(session=session, proposal=proposal, user=user, data=payload)
+    end_writes(session)
     return views.read_one(session=session, proposal=proposal, viewer=user)
 
 
@@ -219,6 +225,7 @@ def decide_proposal(
 def support_proposal(proposal: ProposalDep, session: SessionDep, user: CurrentUser) -> ProposalRead:
     """Co-sponsor another delegation's proposal."""
     service.support(session=session, proposal=proposal, user=user)
+    end_writes(session)
     return views.read_one(session=session, proposal=proposal, viewer=user)
 
 

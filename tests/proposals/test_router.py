@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
+from app.proposals import views
 from tests.conftest import Api
-from tests.helpers import BASE_TEXT, prepare_section, propose
+from tests.helpers import BASE_TEXT, prepare_section, propose, write_lock_is_free
 
 
 @pytest.fixture
@@ -181,3 +182,24 @@ def test_redline_preview(api: Api) -> None:
     assert response.status_code == 200
     html = response.json()["html"]
     assert "<h1>" in html and "<del>Old</del>" in html and "<ins>New</ins>" in html
+
+
+def test_competing_proposals_are_computed_after_the_write_lock_is_released(
+    api: Api, section: dict[str, Any], db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Creating a proposal commits, then merges to find its competitors (SQLite's one lock)."""
+    if not db_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL has no database-wide write lock")
+    seen: list[bool] = []
+    real = views.competing_for
+
+    def competing_while_probing(**kwargs: Any) -> Any:
+        seen.append(write_lock_is_free(db_url))
+        return real(**kwargs)
+
+    monkeypatch.setattr(views, "competing_for", competing_while_probing)
+    first = propose(api, section["id"], "delegate.usa", "States shall act.\n")
+    second = propose(api, section["id"], "delegate.rus", "States may act.\n")
+    assert second["competing"] == [first["id"]]
+    assert api.post(f"/api/proposals/{first['id']}/support", user="delegate.che").is_success
+    assert seen == [True, True, True]
