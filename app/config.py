@@ -35,6 +35,15 @@ class Settings(BaseSettings):
         description="How often an open event stream re-checks its token (revoked, expired).",
     )
     sqlite_busy_timeout_ms: int = Field(default=30_000, ge=0)
+    sqlite_synchronous: Literal["NORMAL", "FULL"] = Field(
+        default="NORMAL",
+        description=(
+            "SQLite's synchronous pragma. NORMAL (in WAL mode) survives a crash of the "
+            "process but may lose the last commits on power loss or an OS crash; FULL "
+            "syncs every commit to disk and survives those too, at a cost per write "
+            "(make bench measures it)."
+        ),
+    )
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
