@@ -15,6 +15,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import resources
 from app.auth import service as auth_service
 from app.auth.models import Role, User
 from app.config import Settings
@@ -23,7 +24,7 @@ from app.delegations.models import Delegation, DelegationKind
 from app.documents import service as documents
 from app.documents.models import Document, Section
 
-CONTENT = Path(__file__).resolve().parent.parent / "compendium"
+CONTENT = resources.seed_content()
 DOCUMENT_SLUG = "bpg-1540"
 DOCUMENT_TITLE = (
     "Best Practice Guide for Implementation of UNSCR 1540: "

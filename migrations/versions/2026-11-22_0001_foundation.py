@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import app.db
-from migrations.append_only import allow_rewrites, forbid_rewrites
+from app.append_only import allow_rewrites, forbid_rewrites
 
 revision: str = '0001'
 down_revision: str | None = None

@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import app.db
-from migrations.append_only import allow_rewrites, forbid_rewrites
+from app.append_only import allow_rewrites, forbid_rewrites
 
 revision: str = '0004'
 down_revision: str | None = '0003'

@@ -1,4 +1,12 @@
-"""Triggers that make a table append-only on SQLite and PostgreSQL."""
+"""Triggers that make a history table append-only on SQLite and PostgreSQL.
+
+Only the migrations call these. They live in ``app`` so that a revision can
+import them wherever the package is installed. A revision that ran must keep
+creating the same triggers: change what new revisions create with new
+functions, not by editing these.
+"""
+
+from __future__ import annotations
 
 from alembic import op
 
@@ -23,6 +31,7 @@ def forbid_rewrites(table: str) -> None:
 
 
 def allow_rewrites(table: str) -> None:
+    """Drop the triggers ``forbid_rewrites`` created on ``table``."""
     if op.get_bind().dialect.name == "postgresql":
         op.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
         op.execute(f"DROP FUNCTION IF EXISTS {table}_append_only()")
