@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated
 
 import typer
 import uvicorn
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from app import backup as backup_service
 from app.admin import service as admin_service
 from app.auth import service as auth_service
 from app.auth.models import Role
@@ -21,7 +24,7 @@ from app.delegations.models import DelegationKind
 from app.demo import seed_demo_round
 from app.errors import AppError
 from app.exports import commands as export_commands
-from app.migrate import upgrade
+from app.migrate import head_revision, upgrade
 from app.seed import DEMO_PASSWORD, DEMO_USERS, seed_all
 
 app = typer.Typer(
@@ -44,6 +47,57 @@ def db_upgrade(revision: str = "head") -> None:
     settings = get_settings()
     upgrade(settings.database_url, revision)
     console.print(f"[green]database at {revision}[/green]")
+
+
+@db_app.command("copy")
+def db_copy(
+    to: Annotated[
+        str, typer.Option("--to", help="URL of an empty database (SQLite or PostgreSQL)")
+    ],
+) -> None:
+    """Copy every table to another database, which the command migrates first."""
+    settings = get_settings()
+    try:
+        counts = backup_service.copy_database(settings=settings, target_url=to)
+    except backup_service.BackupError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    total = sum(counts.values())
+    console.print(f"[green]{total} rows in {len(counts)} tables copied to {_shown(to)}[/green]")
+
+
+@app.command("backup")
+def backup_command(path: Path) -> None:
+    """Write a consistent backup of the database to PATH, also while the server writes."""
+    settings = get_settings()
+    try:
+        backup_service.backup(settings=settings, path=path)
+    except backup_service.BackupError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    size = path.stat().st_size
+    console.print(f"[green]{_shown(settings.database_url)} backed up to {path} ({size:,} bytes)")
+
+
+@app.command("restore")
+def restore_command(path: Path) -> None:
+    """Restore the backup at PATH into the database, which must be empty."""
+    settings = get_settings()
+    try:
+        backup_service.restore(settings=settings, path=path)
+    except backup_service.BackupError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    database = Database(settings)
+    revision = backup_service.database_revision(database.engine)
+    database.dispose()
+    console.print(f"[green]{path} restored into {_shown(settings.database_url)}[/green]")
+    if revision != head_revision():
+        console.print(f"database at revision {revision}: run `compendium db upgrade` next")
+
+
+def _shown(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
 
 
 @app.command()
@@ -235,10 +289,43 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
     workers: Annotated[int, typer.Option(min=1, max=64)] = 1,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            help="Proxies trusted for X-Forwarded-For/-Proto (comma-separated IPs, "
+            "CIDRs or *); default: loopback, or $FORWARDED_ALLOW_IPS"
+        ),
+    ] = None,
+    timeout_keep_alive: Annotated[
+        int, typer.Option(min=1, help="Seconds an idle keep-alive connection stays open")
+    ] = 5,
+    timeout_graceful_shutdown: Annotated[
+        int | None,
+        typer.Option(min=1, help="On SIGTERM, seconds to let requests finish before closing"),
+    ] = None,
+    limit_concurrency: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Per worker: connections and tasks before answering 503 (open event "
+            "streams count)",
+        ),
+    ] = None,
 ) -> None:
-    """Serve the API and the web UI."""
+    """Serve the API and the web UI (docs/deploy.md: behind a proxy, in production)."""
     console.print(f"Compendium on http://{host}:{port}  (API docs: /docs)")
-    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers)
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        forwarded_allow_ips=forwarded_allow_ips,
+        timeout_keep_alive=timeout_keep_alive,
+        timeout_graceful_shutdown=timeout_graceful_shutdown,
+        limit_concurrency=limit_concurrency,
+    )
 
 
 if __name__ == "__main__":

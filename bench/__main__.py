@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench import bench_api, bench_export, bench_merge, bench_redline, bench_sizes
+from bench import bench_api, bench_durability, bench_export, bench_merge, bench_redline, bench_sizes
 
 for name, module in (
     ("redline of a 20 KB section", bench_redline),
@@ -10,6 +10,7 @@ for name, module in (
     ("merge and redline cost against section size", bench_sizes),
     ("DOCX export with tracked changes", bench_export),
     ("GET /api/sections/{id} under 32 clients", bench_api),
+    ("SQLite synchronous=NORMAL vs FULL: committed writes per second", bench_durability),
 ):
     print(f"\n== {name}")
     module.main()

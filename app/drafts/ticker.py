@@ -39,7 +39,22 @@ async def _loop(app: FastAPI, interval: float) -> None:
 
 
 def start_silence_ticker(app: FastAPI, interval: float = INTERVAL_SECONDS) -> asyncio.Task[None]:
-    return asyncio.get_running_loop().create_task(_loop(app, interval))
+    task = asyncio.get_running_loop().create_task(_loop(app, interval))
+    app.state.silence_ticker = task
+    return task
+
+
+def ticker_status(app: FastAPI) -> str:
+    """``ok`` while the app's ticker runs; else ``not started``, ``stopped`` or ``crashed``.
+
+    Cheap and callable from any thread: it only looks at the task's state.
+    """
+    task = getattr(app.state, "silence_ticker", None)
+    if not isinstance(task, asyncio.Task):
+        return "not started"
+    if not task.done():
+        return "ok"
+    return "stopped" if task.cancelled() else "crashed"
 
 
 async def stop_silence_ticker(task: asyncio.Task[None]) -> None:

@@ -169,6 +169,19 @@ class EventHub:
             self._thread.join(timeout=5)
         self._restore_signal_handlers()
 
+    def status(self) -> str:
+        """``ok``, or why this hub delivers nothing: ``shutting down``, ``stopped``, ``crashed``.
+
+        Cheap and callable from any thread. A hub nobody subscribed to yet has no
+        thread and is ``ok``: it starts one with the first stream.
+        """
+        if self._stopped.is_set():
+            return "stopped"
+        if self._closing:
+            return "shutting down"
+        thread = self._thread
+        return "crashed" if thread is not None and not thread.is_alive() else "ok"
+
     def _run(self) -> None:
         is_pg = self._database.engine.dialect.name == "postgresql"
         listener = PgListener(self._database.settings.database_url) if is_pg else None
@@ -268,7 +281,13 @@ def hub_of(app: Starlette) -> EventHub:
 
 
 def start_event_hub(app: Starlette) -> EventHub:
-    """Call from the app's lifespan (the hub's thread itself starts lazily)."""
+    """Call from the app's lifespan (the hub's thread itself starts lazily).
+
+    A hub stopped by an earlier lifespan of the same app is replaced, so an app
+    started twice (tests do) streams again.
+    """
     hub = hub_of(app)
+    if hub.status() == "stopped":
+        hub = app.state.event_hub = EventHub(app.state.database)
     hub.end_streams_on_exit_signals(asyncio.get_running_loop())
     return hub
