@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
+from app import resources
 from app.admin.router import router as admin_router
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
@@ -25,14 +25,15 @@ from app.errors import COMMON_RESPONSES, install_error_handler
 from app.events.hub import start_event_hub
 from app.events.router import router as events_router
 from app.exports.router import router as exports_router
+from app.health.router import router as health_router
 from app.logs import install_redaction
 from app.meetings.router import router as meetings_router
 from app.merges.router import router as merges_router
-from app.middleware import LimitBodySize, RefuseNulInUrl, SecurityHeaders
+from app.middleware import LimitBodySize, RefuseNulInUrl, SecurityHeaders, WriteGate
 from app.proposals.router import router as proposals_router
 
 log = logging.getLogger(__name__)
-FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
+FRONTEND = resources.frontend()
 ROUTERS = (
     auth_router,
     documents_router,
@@ -45,6 +46,7 @@ ROUTERS = (
     events_router,
     exports_router,
     admin_router,
+    health_router,
 )
 
 
@@ -73,19 +75,45 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_redaction()
     install_error_handler(app)
     app.add_exception_handler(IntegrityError, _integrity_conflict)
-
-    @app.get("/api/health", tags=["meta"])
-    def health() -> dict[str, str]:
-        """Liveness: ``{"status": "ok"}``."""
-        return {"status": "ok"}
+    app.add_exception_handler(OperationalError, _database_contention)
 
     for router in ROUTERS:
         app.include_router(router, responses=COMMON_RESPONSES)
     _mount_frontend(app)
+    if settings.database_url.startswith("sqlite"):
+        app.add_middleware(WriteGate, slots=WRITE_SLOTS)
     app.add_middleware(RefuseNulInUrl)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(LimitBodySize, max_bytes=settings.max_request_bytes)
     return app
+
+
+# PostgreSQL: deadlock, serialization failure, lock not available.
+RETRYABLE_SQLSTATES = frozenset({"40P01", "40001", "55P03"})
+WRITE_SLOTS = 8  # writing requests at once per process on SQLite (see WriteGate)
+
+
+async def _database_contention(_: Request, exc: Exception) -> JSONResponse:
+    """A lost race for a lock is the client's to retry: 409 (deadlock) or 503 (busy).
+
+    PostgreSQL aborts one transaction of a deadlock; SQLite gives up waiting for
+    its write lock after the busy timeout. Both rolled back cleanly, so the
+    request may be sent again. Anything else is a bug: logged, 500, no SQL.
+    """
+    assert isinstance(exc, OperationalError)
+    retry = {"Retry-After": "1"}
+    if getattr(exc.orig, "sqlstate", None) in RETRYABLE_SQLSTATES:
+        log.warning("lost a lock race; the client may retry: %s", type(exc.orig).__name__)
+        return JSONResponse(
+            {"detail": "conflicting concurrent change; retry"}, status_code=409, headers=retry
+        )
+    if "database is locked" in str(exc.orig):
+        log.warning("SQLite stayed locked past the busy timeout")
+        return JSONResponse(
+            {"detail": "the database is busy; retry shortly"}, status_code=503, headers=retry
+        )
+    log.error("database error", exc_info=exc)
+    return JSONResponse({"detail": "internal error"}, status_code=500)
 
 
 async def _integrity_conflict(_: Request, exc: Exception) -> JSONResponse:

@@ -1,7 +1,8 @@
-"""ASGI middleware: request size limit, no NUL in URLs, and security headers."""
+"""ASGI middleware: request size limit, no NUL in URLs, security headers, a write gate."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -133,3 +134,28 @@ class RefuseNulInUrl:
             await send({"type": "http.response.body", "body": body})
             return
         await self.app(scope, receive, send)
+
+
+class WriteGate:
+    """At most ``slots`` writing requests at a time in this process (SQLite).
+
+    SQLite lets one transaction write at a time; the others wait in its busy
+    handler, each holding a worker thread. If every thread of the pool waited
+    there, the request holding the lock would find no thread to commit on,
+    and everyone would wait out the busy timeout. Writers beyond ``slots``
+    therefore queue here, on the event loop, holding no thread.
+    """
+
+    def __init__(self, app: ASGIApp, slots: int) -> None:
+        self.app = app
+        self.slots = slots
+        self._gate: asyncio.Semaphore | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        if self._gate is None:
+            self._gate = asyncio.Semaphore(self.slots)
+        async with self._gate:
+            await self.app(scope, receive, send)

@@ -132,7 +132,7 @@ def test_authorization_table(api: Api, guide: dict[str, Any], action: str) -> No
     assert got == dict(zip(USERS, expected, strict=True))
 
 
-PUBLIC_ROUTES = {("get", "/api/health"), ("post", "/api/auth/token")}
+PUBLIC_ROUTES = {("get", "/api/health"), ("get", "/api/ready"), ("post", "/api/auth/token")}
 
 
 def _operations(api: Api) -> list[tuple[str, str]]:
