@@ -57,11 +57,8 @@ def db_copy(
 ) -> None:
     """Copy every table to another database, which the command migrates first."""
     settings = get_settings()
-    try:
+    with _refusal_exits():
         counts = backup_service.copy_database(settings=settings, target_url=to)
-    except backup_service.BackupError as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1) from None
     total = sum(counts.values())
     console.print(f"[green]{total} rows in {len(counts)} tables copied to {_shown(to)}[/green]")
 
@@ -70,11 +67,8 @@ def db_copy(
 def backup_command(path: Path) -> None:
     """Write a consistent backup of the database to PATH, also while the server writes."""
     settings = get_settings()
-    try:
+    with _refusal_exits():
         backup_service.backup(settings=settings, path=path)
-    except backup_service.BackupError as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1) from None
     size = path.stat().st_size
     console.print(f"[green]{_shown(settings.database_url)} backed up to {path} ({size:,} bytes)")
 
@@ -83,17 +77,24 @@ def backup_command(path: Path) -> None:
 def restore_command(path: Path) -> None:
     """Restore the backup at PATH into the database, which must be empty."""
     settings = get_settings()
-    try:
+    with _refusal_exits():
         backup_service.restore(settings=settings, path=path)
-    except backup_service.BackupError as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1) from None
     database = Database(settings)
     revision = backup_service.database_revision(database.engine)
     database.dispose()
     console.print(f"[green]{path} restored into {_shown(settings.database_url)}[/green]")
     if revision != head_revision():
         console.print(f"database at revision {revision}: run `compendium db upgrade` next")
+
+
+@contextmanager
+def _refusal_exits() -> Iterator[None]:
+    """A refused backup, restore or copy prints why and exits with status 1."""
+    try:
+        yield
+    except backup_service.BackupError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
 
 
 def _shown(url: str) -> str:

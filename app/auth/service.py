@@ -194,13 +194,12 @@ def set_password(
     *, session: Session, user: User, password: str, keep_token_id: int | None = None
 ) -> None:
     """A new password; every token but ``keep_token_id`` stops working."""
-    user.password_hash = hash_password(password)
-    revoke_tokens(session=session, user_id=user.id, keep_id=keep_token_id)
-    if keep_token_id is not None:
-        kept = session.get(AccessToken, keep_token_id)
-        if kept is not None:
-            kept.password_stamp = password_stamp(user.password_hash)
-    session.flush()
+    reset_password(
+        session=session,
+        user=user,
+        password_hash=hash_password(password),
+        keep_token_id=keep_token_id,
+    )
 
 
 def set_active(*, session: Session, user: User, active: bool) -> None:
@@ -239,22 +238,14 @@ def create_user(
     display_name: str | None = None,
 ) -> User:
     """A new user in an existing delegation; 409 if the name is taken."""
-    check_password_rules(password)
-    delegation = session.scalar(select(Delegation).where(Delegation.code == delegation_code))
-    if delegation is None:
-        raise NotFound(f"no delegation with code '{delegation_code}'")
-    if session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise StateConflict(f"user '{username}' already exists")
-    user = User(
+    return create_user_hashed(
+        session=session,
         username=username,
-        display_name=display_name or username,
-        delegation_id=delegation.id,
+        delegation_code=delegation_code,
         role=role,
         password_hash=hash_password(password),
+        display_name=display_name,
     )
-    session.add(user)
-    session.flush()
-    return user
 
 
 # --- Administration: listing accounts, changing them, and reading their tokens ---
@@ -376,9 +367,15 @@ def create_user_hashed(
     return user
 
 
-def reset_password(*, session: Session, user: User, password_hash: str) -> int:
-    """An admin's reset to a password hashed beforehand: every token stops; how many it revoked."""
+def reset_password(
+    *, session: Session, user: User, password_hash: str, keep_token_id: int | None = None
+) -> int:
+    """A password hashed beforehand: every token but ``keep_token_id`` stops; how many did."""
     user.password_hash = password_hash
-    revoked = revoke_tokens(session=session, user_id=user.id)
+    revoked = revoke_tokens(session=session, user_id=user.id, keep_id=keep_token_id)
+    if keep_token_id is not None:
+        kept = session.get(AccessToken, keep_token_id)
+        if kept is not None:
+            kept.password_stamp = password_stamp(password_hash)
     session.flush()
     return revoked
