@@ -64,7 +64,16 @@ export async function request(path, { method = "GET", body, form, headers = {}, 
   }
   if (raw && res.ok) return res;
   const type = res.headers.get("content-type") || "";
-  const data = res.status === 204 ? null : type.includes("json") ? await res.json().catch(() => null) : await res.text();
+  let data;
+  try {
+    data = res.status === 204 ? null : type.includes("json") ? await res.json() : await res.text();
+  } catch (err) {
+    // A screen that is left while its body is still arriving aborts the read:
+    // that is not an empty answer, and callers must not draw it as one.
+    if (err.name === "AbortError" || (signal && signal.aborted)) throw new DOMException("aborted", "AbortError");
+    if (res.ok) throw new ApiError(res.status, "The server sent an answer that could not be read. Try again.");
+    data = null;
+  }
   if (!res.ok) {
     const detail = data && typeof data === "object" ? data.detail : null;
     throw new ApiError(res.status, formatDetail(detail, `${res.status} ${res.statusText || "error"}`));
