@@ -26,7 +26,8 @@ from app.drafts import service as drafts
 from app.drafts.models import Draft
 from app.errors import AppError, NotFound
 from app.exports import importing, service
-from app.exports.schemas import CompilationFormat, ExportFormat
+from app.exports.schemas import CompilationFormat, CompiledStatus, ExportFormat
+from app.proposals.models import ProposalStatus
 
 console = Console(stderr=True)
 
@@ -56,16 +57,32 @@ def _reporting_errors() -> Iterator[None]:
         raise typer.Exit(1) from None
 
 
+def _statuses(values: list[str]) -> tuple[ProposalStatus, ...]:
+    allowed = get_args(CompiledStatus)
+    wrong = [v for v in values if v not in allowed]
+    if wrong:
+        raise typer.BadParameter(f"--status must be one of {', '.join(allowed)}")
+    return tuple(ProposalStatus(v) for v in dict.fromkeys(values))
+
+
 def export(
     draft: Annotated[int, typer.Option(help="Id of the draft to export")],
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write")],
     fmt: Annotated[str, typer.Option("--format", help="md, html, docx or akn")] = "docx",
     changes_since: Annotated[
-        int | None, typer.Option(help="Redline against this earlier draft (docx, html)")
+        int | None,
+        typer.Option(help="Redline against this earlier draft; with --compilation, made since it"),
     ] = None,
     compilation: Annotated[
         bool, typer.Option(help="The compilation of proposals (docx, html)")
     ] = False,
+    status: Annotated[
+        list[str] | None,
+        typer.Option(help="Compilation: proposals in this status (repeatable)"),
+    ] = None,
+    delegation: Annotated[
+        str | None, typer.Option(help="Compilation: only this delegation's proposals")
+    ] = None,
 ) -> None:
     """Export a draft, its redline against another draft, or its compilation to a file."""
     allowed = get_args(CompilationFormat if compilation else ExportFormat)
@@ -78,10 +95,16 @@ def export(
             total = len(drafts.pinned(session=session, draft=target))
             with _section_bar(f"Exporting {target.label}", total) as progress:
                 if compilation:
+                    which = service.CompilationFilter(
+                        statuses=_statuses(status) if status else service.DEFAULT_COMPILED,
+                        since=_draft(session, changes_since) if changes_since else None,
+                        delegation=delegation.upper() if delegation else None,
+                    )
                     file = service.compile_proposals(
                         session=session,
                         draft=target,
                         fmt=cast(CompilationFormat, fmt),
+                        which=which,
                         progress=progress,
                     )
                 else:

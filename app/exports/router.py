@@ -20,8 +20,9 @@ from app.errors import (
     error_responses,
 )
 from app.exports import importing, service
-from app.exports.schemas import DOCX_MEDIA_TYPE, CompilationFormat, ExportFormat
+from app.exports.schemas import DOCX_MEDIA_TYPE, CompilationFormat, CompiledStatus, ExportFormat
 from app.proposals import views as proposal_views
+from app.proposals.models import ProposalStatus
 from app.proposals.schemas import ProposalRead
 
 router = APIRouter(prefix="/api", tags=["exports"])
@@ -87,10 +88,37 @@ def export_draft(
 def compilation(
     draft: Annotated[Draft, Depends(compilable)],
     session: SessionDep,
+    user: CurrentUser,
     fmt: Annotated[CompilationFormat, Query(alias="format")] = "html",
+    status: Annotated[
+        list[CompiledStatus] | None,
+        Query(description="Repeatable. Default: submitted (pending) and accepted (not merged)"),
+    ] = None,
+    since: Annotated[
+        int | None,
+        Query(ge=1, le=MAX_ID, description="Only proposals submitted after this draft went out"),
+    ] = None,
+    delegation: Annotated[
+        str | None,
+        Query(min_length=2, max_length=16, pattern=r"^[A-Za-z0-9_-]+$", description="A code"),
+    ] = None,
 ) -> Response:
-    """Download the compilation of proposals on the draft's sections (chair, coordinator)."""
-    return _download(service.compile_proposals(session=session, draft=draft, fmt=fmt))
+    """Download the compilation: a row per paragraph the chosen proposals change.
+
+    For chairs and coordinators. Each row gives the paragraph reference (``6.2 ¶3``), the
+    current paragraph and each proposal's version of it as a redline coloured by delegation,
+    with supporters, rationale, status and the chair's note.
+    """
+    which = service.CompilationFilter(
+        statuses=tuple(ProposalStatus(s) for s in dict.fromkeys(status))
+        if status
+        else service.DEFAULT_COMPILED,
+        since=drafts.get_draft(session=session, draft_id=since, user=user) if since else None,
+        delegation=delegation.upper() if delegation else None,
+    )
+    if which.since is not None and which.since.document_id != draft.document_id:
+        raise InvalidInput(f"draft {which.since.id} is a draft of another document")
+    return _download(service.compile_proposals(session=session, draft=draft, fmt=fmt, which=which))
 
 
 @router.post(

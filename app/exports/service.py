@@ -14,6 +14,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,7 +23,7 @@ from app.auth.models import User
 from app.auth.policy import Action, require
 from app.core.diff import word_diff
 from app.core.markdown import render_markdown
-from app.core.redline import redline_html
+from app.delegations.models import Delegation
 from app.documents.models import Document
 from app.drafts import service as drafts
 from app.drafts.models import Draft
@@ -40,10 +41,7 @@ from app.exports.history import redline_sections
 from app.exports.schemas import DOCX_MEDIA_TYPE as DOCX
 from app.exports.schemas import CompilationFormat, ExportFormat
 from app.proposals import service as proposals
-from app.proposals.models import (
-    Proposal,
-    ProposalKind,
-)
+from app.proposals.models import Proposal, ProposalKind, ProposalStatus
 from app.visibility import public_proposals
 
 Progress = Callable[[], None]
@@ -187,12 +185,36 @@ def _rendered_if_unchanged(section: RedlineSection) -> RedlineSection:
     )
 
 
+DEFAULT_COMPILED = (ProposalStatus.SUBMITTED, ProposalStatus.ACCEPTED)
+
+
+@dataclass(frozen=True)
+class CompilationFilter:
+    """Which proposals a compilation lists.
+
+    ``statuses``: pending (submitted) and accepted-not-yet-merged by default;
+    ``since``: only proposals submitted after that draft was circulated (or
+    made, if it never was); ``delegation``: only that delegation's proposals.
+    """
+
+    statuses: tuple[ProposalStatus, ...] = DEFAULT_COMPILED
+    since: Draft | None = None
+    delegation: str | None = None
+
+
 def compile_proposals(
-    *, session: Session, draft: Draft, fmt: CompilationFormat, progress: Progress | None = None
+    *,
+    session: Session,
+    draft: Draft,
+    fmt: CompilationFormat,
+    which: CompilationFilter | None = None,
+    progress: Progress | None = None,
 ) -> ExportFile:
-    """The compilation table: every pinned section with the proposals made on it."""
+    """The compilation table: a row per paragraph the chosen proposals change."""
     meta = meta_for(session=session, draft=draft)
-    rows = compilation_rows(session=session, draft=draft, html=fmt == "html", progress=progress)
+    rows = compilation_rows(
+        session=session, draft=draft, which=which or CompilationFilter(), progress=progress
+    )
     name = filename_for(session=session, draft=draft, ext=fmt, suffix="compilation")
     if fmt == "docx":
         return ExportFile(builders.build_compilation_docx(meta, rows), DOCX, name)
@@ -202,20 +224,29 @@ def compile_proposals(
 
 
 def compilation_rows(
-    *, session: Session, draft: Draft, html: bool, progress: Progress | None = None
+    *,
+    session: Session,
+    draft: Draft,
+    which: CompilationFilter,
+    progress: Progress | None = None,
 ) -> list[CompilationRow]:
-    """Rows of the compilation: every proposal anyone may read, oldest first."""
-    sections = export_sections(session=session, draft=draft, html=html)
-    found = session.scalars(
-        select(Proposal)
-        .where(
-            Proposal.section_id.in_([s.id for s in sections]),
-            public_proposals(),
+    """Every pinned section with the chosen proposals anyone may read, oldest first."""
+    sections = export_sections(session=session, draft=draft, html=False)
+    query = select(Proposal).where(
+        Proposal.section_id.in_([s.id for s in sections]),
+        public_proposals(),
+        Proposal.status.in_(which.statuses),
+    )
+    if which.since is not None:
+        since = which.since.circulated_at or which.since.created_at
+        query = query.where(Proposal.submitted_at > since)
+    if which.delegation:
+        query = query.join(Delegation, Delegation.id == Proposal.delegation_id).where(
+            Delegation.code == which.delegation
         )
-        .order_by(Proposal.id)
-    ).all()
+    found = session.scalars(query.order_by(Proposal.id)).all()
     by_section: dict[int, list[CompilationProposal]] = defaultdict(list)
-    for entry in _compiled(session, found, html):
+    for entry in _compiled(session, found):
         by_section[entry[0]].append(entry[1])
     rows = []
     for section in sections:
@@ -226,7 +257,7 @@ def compilation_rows(
 
 
 def _compiled(
-    session: Session, found: Sequence[Proposal], html: bool
+    session: Session, found: Sequence[Proposal]
 ) -> Iterable[tuple[int, CompilationProposal]]:
     if not found:
         return
@@ -252,14 +283,15 @@ def _compiled(
                 supporters=tuple(supporters.get(p.id, ())),
                 status=p.status.value,
                 rationale=version.rationale,
-                redline_html=redline_html(base, new) if html else "",
-                changes=() if html else _changes(base, new, code),
+                changes=_changes(base, new, code, version.created_at),
                 comment_count=counts.get(p.id, 0),
+                decision_note=p.decision_note,
             ),
         )
 
 
-def _changes(base: str, new: str, code: str) -> tuple[Change, ...]:
+def _changes(base: str, new: str, code: str, when: datetime) -> tuple[Change, ...]:
     return tuple(
-        Change(op.op, op.text, "" if op.op == "equal" else code) for op in word_diff(base, new)
+        Change(op.op, op.text, "" if op.op == "equal" else code, None if op.op == "equal" else when)
+        for op in word_diff(base, new)
     )

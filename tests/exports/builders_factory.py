@@ -180,8 +180,10 @@ def make_redline() -> list[RedlineSection]:
 
 
 def make_compilation() -> list[CompilationRow]:
-    """Proposals on sections 1.1 and 2.1; none on the others."""
+    """Proposals on sections 1.1 (two on one paragraph, one adding an item) and 2.1."""
     sections = make_sections()
+    rest_of_1_1 = BODIES["1.1"][len("The guide covers:") :]
+    items = "\n\n- national legislation;\n- export and transshipment controls;\n"
     proposals = {
         "1.1": (
             CompilationProposal(
@@ -190,11 +192,10 @@ def make_compilation() -> list[CompilationRow]:
                 ("CAN", "GBR"),
                 "submitted",
                 "Clarity <b>matters</b>.",
-                "",
                 (
                     Change("equal", "The guide "),
                     Change("insert", "fully "),
-                    Change("equal", "covers:"),
+                    Change("equal", "covers:" + rest_of_1_1),
                 ),
                 2,
             ),
@@ -204,14 +205,27 @@ def make_compilation() -> list[CompilationRow]:
                 (),
                 "accepted",
                 "Более точная формулировка.",
-                "",
                 (
                     Change("equal", "The guide "),
                     Change("delete", "covers"),
                     Change("insert", "addresses"),
-                    Change("equal", ":"),
+                    Change("equal", ":" + rest_of_1_1),
                 ),
                 0,
+                decision_note="Agreed at the second meeting.",
+            ),
+            CompilationProposal(
+                14,
+                "CHE",
+                (),
+                "submitted",
+                "Brokering is missing.",
+                (
+                    Change("equal", "The guide covers:" + items),
+                    Change("insert", "- **brokering** controls;\n"),
+                    Change("equal", BODIES["1.1"][len("The guide covers:" + items) :]),
+                ),
+                1,
             ),
         ),
         "2.1": (
@@ -221,8 +235,11 @@ def make_compilation() -> list[CompilationRow]:
                 ("AUT",),
                 "submitted",
                 "Align with IAEA.",
-                "<p>Effective <ins>and timely</ins> accounting</p>",
-                (),
+                (
+                    Change("equal", "Effective "),
+                    Change("insert", "and timely "),
+                    Change("equal", BODIES["2.1"][len("Effective ") :]),
+                ),
                 5,
             ),
         ),

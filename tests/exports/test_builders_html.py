@@ -93,17 +93,24 @@ def test_html_redline_escapes_change_text_and_uses_supplied_html() -> None:
     _check(html)
 
 
-def test_compilation_html_has_columns_rowspans_and_quiet_sections() -> None:
+def test_compilation_html_has_a_row_per_changed_paragraph() -> None:
     html = build_compilation_html(make_meta(), make_compilation())
     checker = _check(html)
+    assert not checker.errors
     headers = html[html.index("<thead>") : html.index("</thead>")]
-    for column in ("Section", "Current text", "Proposal", "Delegation", "Rationale", "Status"):
+    for column in ("Paragraph", "Current text", "Proposal", "Delegation", "Rationale", "Status"):
         assert column in headers
     assert any(a.get("rowspan") == "2" for tag, a in checker.elements if tag == "td")
+    for reference in ("1.1 ¶1", "1.1 new ¶ after ¶3", "2.1 ¶1"):
+        assert f"<strong>{reference}</strong>" in html
     assert "supported by CAN, GBR" in html
     assert "Clarity &lt;b&gt;matters&lt;/b&gt;." in html
-    assert "<ins>and timely</ins>" in html
+    assert ">and timely </ins>" in html
+    assert "<strong>brokering</strong>" in html and "**" not in html
+    assert "Accepted, not yet merged" in html and "Chair: Agreed at the second meeting." in html
     assert "No proposals: 1, 1.2, 2, 2.2, 3, 3.1" in html
+    legend = html[html.index('<aside class="legend">') : html.index("</aside>")]
+    assert all(code in legend for code in ("USA", "RUS", "CHE"))
     assert "landscape" in html
 
 

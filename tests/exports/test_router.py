@@ -188,29 +188,43 @@ def test_compilation_is_for_chairs_and_coordinators(api: Api, merged: Round) -> 
     assert api.get(url, user="coordinator").status_code == 200
 
 
-def test_compilation_lists_every_proposal_beside_the_current_text(api: Api, merged: Round) -> None:
+def test_compilation_lists_open_proposals_by_paragraph(api: Api, merged: Round) -> None:
     c = merged.sections["c"]
     rev = api.get(f"/api/sections/{c['id']}").json()["revision"]
     pending = propose(api, c["id"], "delegate.rus", "Records must be kept.\n", base=rev)
     api.post(f"/api/proposals/{pending['id']}/support", user="delegate.che")
     api.post(f"/api/proposals/{pending['id']}/comments", user="delegate.usa", json={"body": "No."})
     propose(api, c["id"], "delegate.usa", "Secret.\n", base=rev, draft=True)
-    html = api.get(f"/api/drafts/{merged.new}/compilation?format=html", user="coordinator").text
-    assert "supported by CHE" in html and "submitted" in html and "merged" in html
+    url = f"/api/drafts/{merged.new}/compilation"
+    html = api.get(f"{url}?format=html", user="coordinator").text
+    assert "supported by CHE" in html and "Pending" in html
+    assert "Merged" not in html  # by default: pending and accepted-not-yet-merged only
     assert "Secret" not in html  # private delegation drafts stay private
-    assert "<del>must</del>" in html or "<ins>must</ins>" in html
-    assert "No proposals:" in html
+    assert f"<strong>{c['number']} \u00b61</strong>" in html
+    assert '<del class="d-RUS"' in html and "No proposals:" in html
 
-    response = api.get(f"/api/drafts/{merged.new}/compilation?format=docx", user="chair.esp")
+    merged_too = api.get(f"{url}?format=html&status=submitted&status=merged", user="chair.blr")
+    assert "Merged" in merged_too.text and "Pending" in merged_too.text
+    only_usa = api.get(f"{url}?format=html&status=merged&delegation=usa", user="chair.blr").text
+    assert "<td><strong>USA</strong>" in only_usa and "<td><strong>RUS</strong>" not in only_usa
+    # The pending proposal came after Rev.1 went out; the merged ones before it.
+    since = f"{url}?format=html&status=submitted&status=merged&since={merged.new}"
+    later = api.get(since, user="chair.blr").text
+    assert "supported by CHE" in later and "Merged" not in later
+    refused = api.get(f"{url}?format=html&status=draft", user="chair.blr")
+    assert refused.status_code == 422
+
+    response = api.get(f"{url}?format=docx", user="chair.esp")
     assert response.status_code == 200 and response.headers["content-type"] == DOCX
     assert response.headers["content-disposition"].endswith('"bpg-1540-rev-1-compilation.docx"')
     document = docx.Document(io.BytesIO(response.content))
     assert document.sections[0].orientation == WD_ORIENT.LANDSCAPE
     table = document.tables[0]
     cells = [[cell.text for cell in row.cells] for row in table.rows]
-    rus = next(row for row in cells if row[3].startswith("RUS") and row[5] == "submitted")
-    assert rus[0].startswith(c["number"]) and "kept for ten years" in rus[1]
-    assert "supported by CHE" in rus[3] and rus[6] == "1"
+    rus = next(row for row in cells if row[3].startswith("RUS"))
+    assert rus[0].startswith(f"{c['number']} \u00b61") and "kept for ten years" in rus[1]
+    assert "supported by CHE" in rus[3] and rus[5].startswith("Pending")
+    assert "1 comment" in rus[5]
     assert "Secret" not in "".join(p.text for p in document.paragraphs) + str(cells)
 
 

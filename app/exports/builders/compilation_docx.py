@@ -1,16 +1,19 @@
 """The compilation of proposals for a meeting, as a landscape Word table.
 
 The whole document is A4 landscape. One table ("Table Grid", header row
-repeated on every page) with the columns Section · Current text · Proposal
-(redline) · Delegation (+ supporters) · Rationale · Status · Comments; the
-section and current-text cells are merged vertically over the section's
-proposals. Sections without proposals are listed at the end.
+repeated on every page) with a row per changed paragraph (see
+``compilation_rows``) and the columns of the HTML compilation: Paragraph ·
+Current text · Proposal (redline) · Delegation (+ supporters) · Rationale ·
+Status (+ the chair's note). The reference and current-text cells are merged
+vertically over the row's proposals. A legend names each delegation in its
+colour; sections without proposals are listed at the end.
 
 Proposal redlines are written as *formatted runs*, not tracked changes:
-insertions underlined, deletions struck through, in the proposing
-delegation's colour. The compilation is a reading document; real revisions
-inside it would let one "Accept all" silently turn every proposal into plain
-text, and several competing proposals on one section cannot all be accepted.
+insertions underlined, deletions struck through, formatting changes dotted,
+in the proposing delegation's colour, with the text's own form (emphasis,
+lists, links). The compilation is a reading document; real revisions inside
+it would let one "Accept all" silently turn every proposal into plain text,
+and several competing proposals on one paragraph cannot all be accepted.
 """
 
 from __future__ import annotations
@@ -18,44 +21,36 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from docx.document import Document
-from docx.enum.text import WD_UNDERLINE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table, _Cell
 
-from .compilation import COLUMNS, credited, sections_without_proposals
+from .compilation import (
+    COLUMNS,
+    comments_text,
+    legend_changes,
+    sections_without_proposals,
+    status_words,
+    supporters_text,
+)
+from .compilation_rows import Excerpt, ParagraphRow, paragraph_rows
 from .docx_clean import write_title_block
-from .docx_markdown import write_markdown
-from .docx_redline import split_paragraphs, strip_marker
+from .docx_redline import Look, ParaWriter, RevisionWriter
 from .html_redline import delegation_colours
-from .model import Change, CompilationProposal, CompilationRow, ExportMeta
+from .model import CompilationRow, ExportMeta
 from .ooxml import new_guide_document, set_page, to_bytes
+from .redline_blocks import Para
 from .xmltext import xml_safe
 
-WIDTHS_CM = (1.8, 6.2, 7.2, 2.5, 4.4, 2.0, 1.6)
+WIDTHS_CM = (2.2, 6.4, 7.6, 2.3, 4.4, 2.8)
 
 
-def write_change_runs(cell: _Cell, changes: Sequence[Change], colours: dict[str, str]) -> None:
-    """A change stream as paragraphs of underlined / struck-through coloured runs."""
-    first = True
-    for para in split_paragraphs(changes):
-        if not para.pieces:
-            continue
-        strip_marker(para)
-        paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
-        first = False
-        if para.style:
-            paragraph.style = para.style
-        for piece in para.pieces:
-            run = paragraph.add_run(xml_safe(piece.text))
-            if piece.kind == "equal":
-                continue
-            run.font.color.rgb = RGBColor.from_string(colours.get(piece.author, "#000000")[1:])
-            if piece.kind == "insert":
-                run.font.underline = WD_UNDERLINE.SINGLE
-            else:
-                run.font.strike = True
+def _write_paras(out: ParaWriter, cell: _Cell, paras: Sequence[Para]) -> None:
+    for para in paras:
+        out.write(cell, para)
+    if len(cell.paragraphs) > 1 and not cell.paragraphs[0].text:  # the cell's own empty one
+        cell._tc.remove(cell.paragraphs[0]._p)
 
 
 def _repeat_header(table: Table) -> None:
@@ -75,33 +70,34 @@ def _new_table(doc: Document) -> Table:
     return table
 
 
-def _fill_proposal(
-    cells: Sequence[_Cell], proposal: CompilationProposal, colours: dict[str, str]
-) -> None:
-    write_change_runs(cells[2], credited(proposal), colours)
+def _muted(cell: _Cell, text: str, *, italic: bool = False) -> None:
+    if text:
+        run = cell.add_paragraph().add_run(xml_safe(text))
+        run.italic = italic or None
+        run.font.color.rgb = RGBColor(0x57, 0x60, 0x6A)
+
+
+def _fill(out: ParaWriter, cells: Sequence[_Cell], excerpt: Excerpt) -> None:
+    proposal = excerpt.proposal
+    _write_paras(out, cells[2], excerpt.paras)
     cells[3].paragraphs[0].add_run(xml_safe(proposal.delegation)).bold = True
-    if proposal.supporters:
-        text = "supported by " + ", ".join(proposal.supporters)
-        cells[3].add_paragraph().add_run(xml_safe(text)).italic = True
+    _muted(cells[3], supporters_text(proposal), italic=True)
     cells[4].paragraphs[0].add_run(xml_safe(proposal.rationale))
-    cells[5].paragraphs[0].add_run(xml_safe(proposal.status))
-    cells[6].paragraphs[0].add_run(str(proposal.comment_count))
+    cells[5].paragraphs[0].add_run(status_words(proposal.status))
+    _muted(cells[5], f"Chair: {proposal.decision_note}" if proposal.decision_note else "")
+    _muted(cells[5], comments_text(proposal))
 
 
-def _add_section_rows(
-    doc: Document, table: Table, row: CompilationRow, colours: dict[str, str]
-) -> None:
+def _add_rows(out: ParaWriter, table: Table, row: ParagraphRow) -> None:
     start = len(table.rows)
-    for proposal in row.proposals:
+    for excerpt in row.excerpts:
         new_row = table.add_row()  # type: ignore[no-untyped-call]  # python-docx: unannotated
-        _fill_proposal(new_row.cells, proposal, colours)
+        _fill(out, new_row.cells, excerpt)
     top = table.cell(start, 0)
-    top.paragraphs[0].add_run(xml_safe(row.section.number)).bold = True
-    top.add_paragraph(xml_safe(row.section.title))
+    top.paragraphs[0].add_run(xml_safe(row.reference)).bold = True
+    _muted(top, row.section.title)
     current = table.cell(start, 1)
-    write_markdown(doc, current, row.section.body)
-    if len(current.paragraphs) > 1 and not current.paragraphs[0].text:  # Word needs one
-        current._tc.remove(current.paragraphs[0]._p)
+    _write_paras(out, current, row.current)
     last = len(table.rows) - 1
     if last > start:
         top.merge(table.cell(last, 0))
@@ -114,6 +110,19 @@ def _set_widths(table: Table) -> None:
             cell.width = Cm(width)
 
 
+def _legend(doc: Document, colours: dict[str, str]) -> None:
+    paragraph = doc.add_paragraph()
+    paragraph.add_run("Changes by delegation: ").bold = True
+    for index, (code, colour) in enumerate(colours.items()):
+        if index:
+            paragraph.add_run("  ")
+        swatch = paragraph.add_run("\u25a0 ")
+        swatch.font.color.rgb = RGBColor.from_string(colour[1:])
+        paragraph.add_run(xml_safe(code))
+    if not colours:
+        paragraph.add_run("no changes")
+
+
 def build_compilation_docx(meta: ExportMeta, rows: Sequence[CompilationRow]) -> bytes:
     """The compilation table as a landscape Word document."""
     doc = new_guide_document(meta)
@@ -121,12 +130,14 @@ def build_compilation_docx(meta: ExportMeta, rows: Sequence[CompilationRow]) -> 
     doc.styles["Normal"].font.size = Pt(9.5)
     write_title_block(doc, meta)
     doc.add_paragraph("Compilation of proposals", style="Heading 1")
-    colours = delegation_colours(c for r in rows for p in r.proposals for c in credited(p))
-    if any(r.proposals for r in rows):
+    paragraph = [r for row in rows for r in paragraph_rows(row)]
+    colours = delegation_colours(legend_changes(paragraph))
+    _legend(doc, colours)
+    if paragraph:
         table = _new_table(doc)
-        for row in rows:
-            if row.proposals:
-                _add_section_rows(doc, table, row, colours)
+        out = ParaWriter(doc, RevisionWriter(), Look(colours))
+        for row in paragraph:
+            _add_rows(out, table, row)
         _set_widths(table)
     else:
         doc.add_paragraph("No proposals.")

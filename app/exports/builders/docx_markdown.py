@@ -62,14 +62,17 @@ def write_markdown(doc: Document, container: Container, markdown: str) -> None:
             continue
         paragraph = container.add_paragraph(style=block_style(block))
         if block.kind == "list_item" and block.ordered:
-            _number(doc, paragraph, block, numbering)
+            number_list_item(doc, paragraph, block, numbering)
         if block.kind == "code":
             _add_code(paragraph, block.text)
         else:
             add_runs(paragraph, block.inlines)
 
 
-def _number(doc: Document, paragraph: Paragraph, block: Block, numbering: dict[int, int]) -> None:
+def number_list_item(
+    doc: Document, paragraph: Paragraph, block: Block, numbering: dict[int, int]
+) -> None:
+    """Number an ordered list item; its list's first item starts a new sequence."""
     if block.list_start:
         num_id = new_list_numbering(doc, list_style(True, block.level), block.list_start)
         if num_id is None:

@@ -1,150 +1,73 @@
 """DOCX redline between two drafts, with real Word tracked changes.
 
-Each section's change stream (segments over its Markdown source) becomes Word
-paragraphs. Inserted text is ``<w:ins><w:r><w:t>`` and deleted text
-``<w:del><w:r><w:delText>``, each authored by the delegation credited with the
-change and dated, with document-unique ``w:id`` values, so Accept/Reject in
-Word and LibreOffice give back the new or the old draft.
+Each section's change stream becomes the paragraphs ``redline_blocks``
+gives, written the way Word itself records revisions:
 
-Paragraphs: a run of newlines in the stream is one paragraph break. If the
-break exists only in the new text, the paragraph mark before it is marked
-inserted (``w:pPr/w:rPr/w:ins``); only in the old text, deleted. Rejecting an
-inserted mark joins the two paragraphs again, as Word does when typing Enter
-is undone. Added sections are inserted whole (heading, text, marks), removed
-sections deleted whole.
+- inserted text ``<w:ins><w:r>``, deleted text ``<w:del><w:r><w:delText>``,
+  each authored by the delegation credited and dated, with document-unique
+  ``w:id`` values; the runs keep their formatting (bold, italic, monospace
+  code) and links stay hyperlinks (``w:hyperlink`` around the tracked runs);
+- a formatting-only change (emphasis added or removed) is a ``w:rPrChange``
+  holding the old run properties, not a delete and insert;
+- a paragraph mark that exists only in the new text is ``w:pPr/w:rPr/w:ins``,
+  only in the old text ``w:del``; a paragraph whose form changed (a paragraph
+  became a list item) carries the old style in ``w:pPrChange``;
+- paragraphs get real styles: body headings Heading 3 to 6, list items
+  "List Bullet"/"List Number" by depth with Word numbering (each numbered
+  list restarts), quotes, code.
 
-Markdown inside the redline: a leading heading, bullet or number marker that
-both texts share chooses the paragraph style and is dropped; the rest of the
-text (emphasis markers included) is written literally, since the change
-stream is over the source.
+So Accept All in Word or LibreOffice gives the new draft and Reject All the
+old one, formatting included, and no Markdown syntax character is written.
+Added sections are inserted whole, removed sections deleted whole.
+
+The same paragraph writer, with ``tracked=False``, writes the compilation's
+proposal redlines as coloured, underlined and struck-through runs.
 """
 
 from __future__ import annotations
 
 import datetime
 import itertools
-import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from docx.document import Document
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.oxml.text.paragraph import CT_P
 from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.text.paragraph import Paragraph
 
 from .docx_clean import heading_style, heading_text, write_title_block
-from .docx_markdown import list_style
+from .docx_markdown import Container, block_style, number_list_item
+from .mdblocks import Block
 from .model import Change, ChangeKind, ExportMeta, RedlineSection
-from .ooxml import new_guide_document, to_bytes
+from .ooxml import LINK_COLOUR, MONO_FONT, new_guide_document, to_bytes
+from .redline_blocks import Para, Run, structure, whole
+from .sourcemap import PLAIN, Fmt
 from .xmltext import xml_safe
 
 DEFAULT_AUTHOR = "Compendium"
-_BREAKS = re.compile(r"\n+|[^\n]+")
 _WHOLE: dict[str, ChangeKind] = {"added": "insert", "removed": "delete"}
-_MARKER = re.compile(r"( *)(#{1,6} +|[-*+] +|\d{1,9}[.)] +)")
-
-
-@dataclass
-class RedlinePara:
-    """A paragraph of a redline: its segments and its paragraph mark's status."""
-
-    pieces: list[Change] = field(default_factory=list)
-    mark: ChangeKind = "equal"
-    mark_change: Change | None = None  # who inserted or deleted the mark
-    style: str | None = None
-
-
-def split_paragraphs(changes: Sequence[Change]) -> list[RedlinePara]:
-    """Cut a change stream into paragraphs at newline runs (see module doc)."""
-    paras = [RedlinePara()]
-    in_old = in_new = False
-    pending: Change | None = None  # the segment that made the newline run
-    for change in changes:
-        for match in _BREAKS.finditer(change.text):
-            piece = match.group(0)
-            if piece[0] == "\n":
-                in_old = in_old or change.kind != "insert"
-                in_new = in_new or change.kind != "delete"
-                pending = pending if pending and pending.kind != "equal" else change
-                continue
-            if pending is not None and paras[-1].pieces:
-                _close(paras[-1], in_old, in_new, pending)
-                paras.append(RedlinePara())
-            in_old = in_new = False
-            pending = None
-            _append_piece(paras[-1].pieces, Change(change.kind, piece, change.author, change.date))
-    return paras
-
-
-def _append_piece(pieces: list[Change], piece: Change) -> None:
-    """Append, merging with the previous piece of the same kind and credit."""
-    last = pieces[-1] if pieces else None
-    if last is not None and (last.kind, last.author, last.date) == (
-        piece.kind,
-        piece.author,
-        piece.date,
-    ):
-        pieces[-1] = Change(last.kind, last.text + piece.text, last.author, last.date)
-    else:
-        pieces.append(piece)
-
-
-def _close(para: RedlinePara, in_old: bool, in_new: bool, cause: Change) -> None:
-    if in_old and in_new:
-        return
-    para.mark = "insert" if in_new else "delete"
-    para.mark_change = cause
-
-
-def strip_marker(para: RedlinePara) -> None:
-    """Choose a style from a shared leading Markdown marker, and drop the marker."""
-    first = para.pieces[0] if para.pieces else None
-    match = _MARKER.match(first.text) if first and first.kind == "equal" else None
-    if first is None or match is None:
-        return
-    indent, marker = match.group(1), match.group(2).strip()
-    depth = len(indent) // 2 + 1
-    if marker.startswith("#"):
-        para.style = f"Heading {min(max(len(marker), 3), 6)}"
-    else:
-        para.style = list_style(marker[0].isdigit(), depth)
-    rest = first.text[match.end() :]
-    para.pieces[0] = Change(first.kind, rest, first.author, first.date)
-    if not rest:
-        para.pieces.pop(0)
 
 
 class RevisionWriter:
-    """Makes ``w:ins``/``w:del`` elements with unique ids for one document."""
+    """Makes revision elements with unique ids for one document."""
 
     def __init__(self) -> None:
         self._ids: Iterator[int] = itertools.count(1)
 
-    def tracked(self, tag: str, change: Change) -> BaseOxmlElement:
-        """An empty ``w:ins`` or ``w:del`` with id, author and date."""
+    def tracked(self, tag: str, change: Change | None) -> BaseOxmlElement:
+        """An empty ``w:ins``/``w:del``/``w:rPrChange``/``w:pPrChange`` with id, author, date."""
         element = OxmlElement(tag)
         element.set(qn("w:id"), str(next(self._ids)))
-        element.set(qn("w:author"), xml_safe(change.author) or DEFAULT_AUTHOR)
-        if change.date is not None:
+        author = xml_safe(change.author) if change is not None else ""
+        element.set(qn("w:author"), author or DEFAULT_AUTHOR)
+        if change is not None and change.date is not None:
             element.set(qn("w:date"), word_date(change.date))
         return element
 
-    def segment(self, change: Change) -> BaseOxmlElement:
-        """A run for ``change``, wrapped in ``w:ins``/``w:del`` unless equal."""
-        deleted = change.kind == "delete"
-        run = OxmlElement("w:r")
-        text = OxmlElement("w:delText" if deleted else "w:t")
-        text.set(qn("xml:space"), "preserve")
-        text.text = xml_safe(change.text)
-        run.append(text)
-        if change.kind == "equal":
-            return run
-        wrapper = self.tracked("w:del" if deleted else "w:ins", change)
-        wrapper.append(run)
-        return wrapper
-
-    def mark(self, paragraph: CT_P, kind: ChangeKind, change: Change) -> None:
+    def mark(self, paragraph: BaseOxmlElement, kind: ChangeKind, change: Change | None) -> None:
         """Mark a paragraph's mark as inserted or deleted."""
         p_pr = paragraph.get_or_add_pPr()
         r_pr = OxmlElement("w:rPr")
@@ -159,54 +82,205 @@ def word_date(moment: datetime.datetime) -> str:
     return moment.replace(microsecond=0).isoformat() + "Z"
 
 
-def section_paragraphs(section: RedlineSection) -> list[RedlinePara]:
+@dataclass(frozen=True)
+class Look:
+    """How untracked runs show a change: the delegation's colour, underline/strike."""
+
+    colours: dict[str, str] = field(default_factory=dict)
+
+
+def run_properties(fmt: Fmt) -> BaseOxmlElement:
+    """``w:rPr`` for a format, children in schema order."""
+    r_pr = OxmlElement("w:rPr")
+    if fmt.code:
+        fonts = OxmlElement("w:rFonts")
+        for attr in ("w:ascii", "w:hAnsi", "w:cs"):
+            fonts.set(qn(attr), MONO_FONT)
+        r_pr.append(fonts)
+    if fmt.bold:
+        r_pr.append(OxmlElement("w:b"))
+    if fmt.italic:
+        r_pr.append(OxmlElement("w:i"))
+    if fmt.href:
+        colour = OxmlElement("w:color")
+        colour.set(qn("w:val"), LINK_COLOUR)
+        r_pr.append(colour)
+        underline = OxmlElement("w:u")
+        underline.set(qn("w:val"), "single")
+        r_pr.append(underline)
+    return r_pr
+
+
+def _shown(r_pr: BaseOxmlElement, run: Run, look: Look) -> None:
+    """Colour and underline/strike an untracked change (the compilation)."""
+    if run.kind == "equal" and run.old_fmt is None:
+        return
+    colour = look.colours.get(run.author, "#000000")[1:]
+    existing = r_pr.find(qn("w:color"))
+    if existing is not None:
+        r_pr.remove(existing)
+    element = OxmlElement("w:color")
+    element.set(qn("w:val"), colour)
+    # w:strike comes before w:color, w:u after it (CT_RPr order).
+    if run.kind == "delete":
+        r_pr.insert(_index_after(r_pr, ("w:rFonts", "w:b", "w:i")), OxmlElement("w:strike"))
+    r_pr.insert(_index_after(r_pr, ("w:rFonts", "w:b", "w:i", "w:strike")), element)
+    if run.kind == "insert" and r_pr.find(qn("w:u")) is None:
+        underline = OxmlElement("w:u")
+        underline.set(qn("w:val"), "single")
+        r_pr.append(underline)
+    if run.old_fmt is not None and run.kind == "equal":
+        underline = r_pr.find(qn("w:u"))
+        if underline is None:
+            underline = OxmlElement("w:u")
+            r_pr.append(underline)
+        underline.set(qn("w:val"), "dotted")  # formatting changed
+
+
+def _index_after(parent: BaseOxmlElement, tags: Sequence[str]) -> int:
+    names = {qn(t) for t in tags}
+    index = 0
+    for i, child in enumerate(parent):
+        if child.tag in names:
+            index = i + 1
+    return index
+
+
+def _text_run(run: Run, r_pr: BaseOxmlElement) -> BaseOxmlElement:
+    """A ``w:r`` with its text; line breaks become ``w:br``."""
+    element = OxmlElement("w:r")
+    element.append(r_pr)
+    tag = "w:delText" if run.kind == "delete" else "w:t"
+    for index, piece in enumerate(run.text.split("\n")):
+        if index:
+            element.append(OxmlElement("w:br"))
+        if piece:
+            text = OxmlElement(tag)
+            text.set(qn("xml:space"), "preserve")
+            text.text = xml_safe(piece)
+            element.append(text)
+    return element
+
+
+def run_element(writer: RevisionWriter, run: Run, look: Look | None) -> BaseOxmlElement:
+    """One run: tracked (``look`` is None) or shown in colour."""
+    r_pr = run_properties(run.fmt)
+    if look is not None:
+        _shown(r_pr, run, look)
+        return _text_run(replace(run, kind="equal"), r_pr)
+    if run.kind == "equal" and run.old_fmt is not None:
+        change = writer.tracked("w:rPrChange", run.change)
+        old = run_properties(run.old_fmt)
+        change.append(old)
+        r_pr.append(change)
+    element = _text_run(run, r_pr)
+    if run.kind == "equal":
+        return element
+    wrapper = writer.tracked("w:del" if run.kind == "delete" else "w:ins", run.change)
+    wrapper.append(element)
+    return wrapper
+
+
+def append_runs(
+    paragraph: Paragraph, writer: RevisionWriter, runs: Sequence[Run], look: Look | None
+) -> list[BaseOxmlElement]:
+    """Append runs to a paragraph, links as hyperlinks; returns the elements added."""
+    added: list[BaseOxmlElement] = []
+    for href, group in itertools.groupby(runs, key=lambda r: r.fmt.href):
+        elements = [run_element(writer, run, look) for run in group]
+        if href:
+            link = OxmlElement("w:hyperlink")
+            link.set(qn("r:id"), paragraph.part.relate_to(href, RT.HYPERLINK, is_external=True))
+            for element in elements:
+                link.append(element)
+            elements = [link]
+        for element in elements:
+            paragraph._p.append(element)
+        added.extend(elements)
+    return added
+
+
+@dataclass
+class ParaWriter:
+    """Writes redline paragraphs into one container, keeping list numbering."""
+
+    doc: Document
+    writer: RevisionWriter
+    look: Look | None = None  # None: tracked changes
+    numbering: dict[int, int] = field(default_factory=dict)
+    style_ids: dict[str, str] = field(default_factory=dict)
+
+    def write(self, container: Container, para: Para, style: str | None = None) -> Paragraph:
+        """One paragraph; ``style`` overrides the style its blocks give."""
+        props = para.props
+        chosen = style or (_style(props) if props is not None else None)
+        paragraph = container.add_paragraph()
+        if chosen:
+            paragraph._p.style = self._style_id(chosen)
+        if style is None and props is not None and props.kind == "list_item" and props.ordered:
+            number_list_item(self.doc, paragraph, props, self.numbering)
+        append_runs(paragraph, self.writer, para.runs, self.look)
+        if self.look is None:
+            if para.mark != "equal":
+                self.writer.mark(paragraph._p, para.mark, para.mark_change)
+            elif style is None and para.old is not None and para.new is not None:
+                self._form_change(paragraph, para)
+        return paragraph
+
+    def _style_id(self, name: str) -> str:
+        if name not in self.style_ids:  # python-docx looks styles up linearly
+            self.style_ids[name] = self.doc.styles[name].style_id
+        return self.style_ids[name]
+
+    def _form_change(self, paragraph: Paragraph, para: Para) -> None:
+        assert para.old is not None and para.new is not None
+        old, new = _style(para.old), _style(para.new)
+        if old == new:
+            return
+        cause = next((r.change for r in para.runs if r.change is not None), None)
+        change = self.writer.tracked("w:pPrChange", cause)
+        old_ppr = OxmlElement("w:pPr")
+        if old:
+            p_style = OxmlElement("w:pStyle")
+            p_style.set(qn("w:val"), self._style_id(old))
+            old_ppr.append(p_style)
+        change.append(old_ppr)
+        paragraph._p.get_or_add_pPr().append(change)
+
+
+def _style(block: Block) -> str | None:
+    return "Normal" if block.kind == "paragraph" else block_style(block)
+
+
+def section_paras(section: RedlineSection) -> list[Para]:
     """The heading and body paragraphs of one section of the redline."""
-    whole: ChangeKind | None = _WHOLE.get(section.status)
-    cause = _first_author(section.changes, whole)
-    heading = RedlinePara(style=heading_style(section.level))
-    kind: ChangeKind = whole or "equal"
-    heading.pieces.append(Change(kind, heading_text(section.number, section.title), *cause))
-    body = [p for p in split_paragraphs(section.changes) if p.pieces]
-    for para in body:
-        strip_marker(para)
+    whole_kind: ChangeKind | None = _WHOLE.get(section.status)
+    cause = _first_change(section.changes, whole_kind)
+    heading_kind: ChangeKind = whole_kind or "equal"
+    text = heading_text(section.number, section.title)
+    heading = Para(runs=[Run(heading_kind, text, PLAIN, cause)])
+    body = structure(section.changes)
     paras = [heading, *body]
-    if whole is not None:
-        for para in paras:
-            para.mark, para.mark_change = whole, Change(whole, "", *cause)
+    if whole_kind is not None:
+        whole(paras, whole_kind, cause)
     return paras
 
 
-def _first_author(
-    changes: Sequence[Change], kind: ChangeKind | None
-) -> tuple[str, datetime.datetime | None]:
-    for change in changes:
-        if change.kind == kind and change.author:
-            return change.author, change.date
-    return "", None
-
-
-def write_paragraphs(doc: Document, writer: RevisionWriter, paras: list[RedlinePara]) -> None:
-    """Append redline paragraphs to the document body."""
-    style_ids: dict[str, str] = {}
-    for para in paras:
-        paragraph = doc.add_paragraph()._p
-        if para.style:
-            if para.style not in style_ids:  # python-docx looks styles up linearly
-                style_ids[para.style] = doc.styles[para.style].style_id
-            paragraph.style = style_ids[para.style]
-        for piece in para.pieces:
-            paragraph.append(writer.segment(piece))
-        if para.mark != "equal" and para.mark_change is not None:
-            writer.mark(paragraph, para.mark, para.mark_change)
+def _first_change(changes: Sequence[Change], kind: ChangeKind | None) -> Change | None:
+    return next((c for c in changes if c.kind == kind and c.author), None)
 
 
 def build_docx_redline(meta: ExportMeta, sections: Sequence[RedlineSection]) -> bytes:
     """The draft with every change since the previous one as Word tracked changes."""
     doc = new_guide_document(meta)
     write_title_block(doc, meta)
-    writer = RevisionWriter()
-    paras = [para for section in sections for para in section_paragraphs(section)]
-    if paras and paras[-1].mark == "delete":
-        paras[-1].mark = "equal"  # a document's final paragraph mark cannot be deleted
-    write_paragraphs(doc, writer, paras)
+    out = ParaWriter(doc, RevisionWriter())
+    planned = [(section, section_paras(section)) for section in sections]
+    last = planned[-1][1][-1] if planned and planned[-1][1] else None
+    if last is not None and last.mark == "delete":
+        last.mark = "equal"  # a document's final paragraph mark cannot be deleted
+    for section, paras in planned:
+        out.write(doc, paras[0], style=heading_style(section.level))
+        for para in paras[1:]:
+            out.write(doc, para)
     return to_bytes(doc)

@@ -1,22 +1,29 @@
 """The HTML redline between two drafts, coloured by delegation.
 
-Each delegation credited with a change gets a colour from a fixed palette
-(assigned in alphabetical order of codes, so the same set of delegations
-always gets the same colours) and a legend lists them. A section's redline
-is its ``redline_html`` when the caller supplies one (safe HTML from
-``app.core.redline``); otherwise its change segments are written here,
-escaped, as ``<ins>``/``<del>`` over the Markdown source, each titled with the
-delegation and date and classed for its colour.
+Each delegation credited with a change gets a colour of its own: the palette
+entry its code hashes to (so RUS is the same colour in every document),
+moved to the next free entry only when two delegations of one document
+collide. A legend lists every delegation that appears. A section's redline is
+its ``redline_html`` when the caller supplies one (safe HTML from
+``app.core.redline``); otherwise its changes go through ``redline_blocks``
+and are written here with the text's form: headings, real lists, emphasis
+and links, ``<ins>``/``<del>`` titled with the delegation and date and classed
+for its colour, formatting changes underlined dotted, inserted or deleted
+paragraph breaks as a pilcrow. No Markdown syntax is written.
 """
 
 from __future__ import annotations
 
+import datetime
+import zlib
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from html import escape
 
 from .html import section_heading, table_of_contents
 from .html_page import page
 from .model import Change, ExportMeta, ExportSection, RedlineSection, anchor_for
+from .redline_blocks import Para, Run, structure
 
 PALETTE = (
     "#1f77b4",
@@ -29,14 +36,32 @@ PALETTE = (
     "#17becf",
     "#7f7f7f",
     "#bcbd22",
+    "#0b6e4f",
+    "#a0522d",
+    "#3949ab",
+    "#c2185b",
+    "#00838f",
+    "#6d4c41",
 )
 UNCREDITED = "—"
 
 
 def delegation_colours(changes: Iterable[Change]) -> dict[str, str]:
-    """A stable colour for every delegation credited with a change."""
+    """A stable colour for every delegation credited with a change (see module doc)."""
     codes = sorted({c.author or UNCREDITED for c in changes if c.kind != "equal"})
-    return {code: PALETTE[i % len(PALETTE)] for i, code in enumerate(codes)}
+    taken: set[int] = set()
+    colours: dict[str, str] = {}
+    for code in codes:
+        slot = zlib.crc32(code.encode()) % len(PALETTE)
+        for step in range(len(PALETTE)):
+            if (slot + step) % len(PALETTE) not in taken:
+                slot = (slot + step) % len(PALETTE)
+                break
+        taken.add(slot)
+        colours[code] = PALETTE[slot]
+        if len(taken) == len(PALETTE):
+            taken.clear()  # more delegations than colours: reuse, the legend names each
+    return colours
 
 
 def css_class(code: str) -> str:
@@ -50,6 +75,7 @@ def colour_css(colours: dict[str, str]) -> str:
         f"ins.{css_class(code)}, del.{css_class(code)} {{ color: {colour}; "
         f"background: none; text-decoration-color: {colour}; }}\n"
         f".swatch.{css_class(code)} {{ background: {colour}; }}\n"
+        f".fmt-change.{css_class(code)} {{ text-decoration: underline dotted {colour}; }}\n"
         for code, colour in colours.items()
     ]
     base = ".swatch { display: inline-block; width: .9em; height: .9em; margin-right: .3em;"
@@ -67,27 +93,117 @@ def legend(colours: dict[str, str]) -> str:
     )
 
 
-def change_html(change: Change) -> str:
-    """One segment as escaped text, or an ``<ins>``/``<del>`` naming its delegation."""
-    text = escape(change.text)
-    if change.kind == "equal":
-        return text
-    code = change.author or UNCREDITED
-    when = f", {change.date:%Y-%m-%d %H:%M} UTC" if change.date else ""
-    action = "inserted" if change.kind == "insert" else "deleted"
-    tag = "ins" if change.kind == "insert" else "del"
-    title = escape(f"{code}: {action}{when}")
+def _title(code: str, action: str, date: datetime.datetime | None) -> str:
+    when = f", {date:%Y-%m-%d %H:%M} UTC" if date else ""
+    return escape(f"{code}: {action}{when}")
+
+
+def run_html(run: Run) -> str:
+    """One run: formatted text, wrapped as the change it is, naming its delegation."""
+    text = escape(run.text).replace("\n", "<br>")
+    fmt = run.fmt
+    if fmt.code:
+        text = f"<code>{text}</code>"
+    if fmt.italic:
+        text = f"<em>{text}</em>"
+    if fmt.bold:
+        text = f"<strong>{text}</strong>"
+    if fmt.href:
+        text = f'<a href="{escape(fmt.href)}">{text}</a>'
+    code = run.author or UNCREDITED
+    if run.kind == "equal":
+        if run.old_fmt is None:
+            return text
+        title = _title(code, "changed the formatting", run.date)
+        return f'<span class="fmt-change {css_class(code)}" title="{title}">{text}</span>'
+    tag = "ins" if run.kind == "insert" else "del"
+    title = _title(code, "inserted" if tag == "ins" else "deleted", run.date)
     return f'<{tag} class="{css_class(code)}" title="{title}">{text}</{tag}>'
 
 
-def changes_html(changes: Sequence[Change]) -> str:
-    """A whole change stream, source layout kept (``white-space: pre-wrap``)."""
-    return '<div class="md-source">' + "".join(change_html(c) for c in changes) + "</div>"
+def _mark_html(para: Para) -> str:
+    """A pilcrow where a paragraph break was inserted or deleted."""
+    if para.mark == "equal" or all(r.kind == para.mark for r in para.runs):
+        return ""
+    change = para.mark_change
+    code = (change.author if change else "") or UNCREDITED
+    tag = "ins" if para.mark == "insert" else "del"
+    action = "inserted" if tag == "ins" else "deleted"
+    title = _title(code, f"{action} a paragraph break", change.date if change else None)
+    return f'<{tag} class="{css_class(code)} mark" title="{title}">\u00b6</{tag}>'
 
 
-def _section_html(section: RedlineSection) -> str:
+def _para_class(para: Para) -> str:
+    kinds = {r.kind for r in para.runs}
+    if kinds == {"insert"} and para.mark != "delete":
+        return ' class="para-ins"'
+    if kinds == {"delete"} and para.mark != "insert":
+        return ' class="para-del"'
+    return ""
+
+
+def paras_html(paras: Sequence[Para]) -> str:
+    """Redline paragraphs as HTML: headings, real nested lists, quotes, code."""
+    out: list[str] = []
+    lists: list[str] = []  # open list tags, innermost last
+
+    def close_to(depth: int) -> None:
+        while len(lists) > depth:
+            out.append(f"</li></{lists.pop()}>")
+
+    for para in paras:
+        props = para.props
+        kind = props.kind if props else "paragraph"
+        inner = "".join(run_html(r) for r in para.runs) + _mark_html(para)
+        cls = _para_class(para)
+        if kind in ("list_item", "list_continue") and props is not None:
+            depth = max(props.level, 1)
+            close_to(depth)
+            if kind == "list_item" and len(lists) == depth:
+                out.append("</li>")
+            while len(lists) < depth:
+                tag = "ol" if props.ordered else "ul"
+                start = (
+                    f' start="{props.list_start}"' if props.ordered and props.list_start > 1 else ""
+                )
+                out.append(f"<{tag}{start}>")
+                lists.append(tag)
+                if len(lists) < depth:
+                    out.append("<li>")
+            if kind == "list_item":
+                out.append(f"<li{cls}>{inner}")
+            else:
+                out.append(f"<p{cls}>{inner}</p>")
+            continue
+        close_to(0)
+        if kind == "heading" and props is not None:
+            level = min(max(props.level, 3), 6)
+            out.append(f"<h{level}{cls}>{inner}</h{level}>")
+        elif kind == "quote":
+            out.append(f"<blockquote><p{cls}>{inner}</p></blockquote>")
+        elif kind == "code":
+            out.append(f"<pre{cls}>{inner}</pre>")
+        elif kind == "rule":
+            out.append(f'<p class="rule">{inner}</p>')
+        else:
+            out.append(f"<p{cls}>{inner}</p>")
+    close_to(0)
+    return '<div class="prose redline">' + "\n".join(out) + "</div>"
+
+
+def paras_authors(paras: Iterable[Para]) -> list[Change]:
+    """Every change a legend must name: runs, formatting changes and marks."""
+    found: list[Change] = []
+    for para in paras:
+        found.extend(r.change for r in para.runs if r.change is not None)
+        if para.mark != "equal" and para.mark_change is not None:
+            found.append(para.mark_change)
+    return [c if c.kind != "equal" else replace(c, kind="insert") for c in found]
+
+
+def _section_html(section: RedlineSection, paras: Sequence[Para] | None) -> str:
     anchor = anchor_for(section.number, section.id)
-    body = section.redline_html or changes_html(section.changes)
+    body = section.redline_html or paras_html(paras or ())
     status = "" if section.status in ("unchanged", "changed") else section.status
     badge = f' <span class="muted">[{escape(status)}]</span>' if status else ""
     heading = section_heading(section.number, section.title, section.level, anchor)
@@ -99,7 +215,9 @@ def _section_html(section: RedlineSection) -> str:
 
 def build_html_redline(meta: ExportMeta, sections: Sequence[RedlineSection]) -> str:
     """The redline as one standalone HTML file with a delegation colour legend."""
-    colours = delegation_colours(c for s in sections for c in s.changes)
+    planned = [(s, None if s.redline_html else structure(s.changes)) for s in sections]
+    colours = delegation_colours(c for _, paras in planned for c in paras_authors(paras or ()))
     toc = table_of_contents([ExportSection(s.id, s.number, s.title, s.level, "") for s in sections])
-    content = "\n".join([legend(colours), toc, "<main>", *map(_section_html, sections), "</main>"])
+    parts = [_section_html(s, paras) for s, paras in planned]
+    content = "\n".join([legend(colours), toc, "<main>", *parts, "</main>"])
     return page(meta, content, extra_css=colour_css(colours), subtitle="changes")

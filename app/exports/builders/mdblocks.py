@@ -23,7 +23,9 @@ from markdown_it.token import Token
 BlockKind = Literal["heading", "paragraph", "list_item", "list_continue", "quote", "code", "rule"]
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
-_MD = MarkdownIt("commonmark")
+# Escapes and entities stay separate tokens (``text_special``), so that
+# ``sourcemap`` can find each token's source; the runs read the same either way.
+_MD = MarkdownIt("commonmark").disable("text_join")
 
 
 @dataclass(frozen=True)
@@ -75,13 +77,18 @@ def safe_href(href: str) -> str:
 
 def parse_blocks(markdown: str) -> list[Block]:
     """Flatten Markdown source into blocks in reading order."""
+    return [block for block, _ in parse_with_tokens(markdown)]
+
+
+def parse_with_tokens(markdown: str) -> list[tuple[Block, Token]]:
+    """Each block with the token it was read from (inline, code, html or rule)."""
     state = _State()
-    blocks: list[Block] = []
+    pairs: list[tuple[Block, Token]] = []
     for token in _MD.parse(markdown):
         block = _block_for(token, state)
         if block is not None:
-            blocks.append(block)
-    return blocks
+            pairs.append((block, token))
+    return pairs
 
 
 def _block_for(token: Token, st: _State) -> Block | None:
@@ -118,7 +125,7 @@ def _inline_block(token: Token, st: _State) -> Block | None:
     inlines = tuple(inline_runs(token.children or []))
     if st.heading_level:
         level, st.heading_level = st.heading_level, 0
-        return Block("heading", inlines, level=level)
+        return Block("heading", inlines, level=level) if inlines else None
     if st.item_paragraphs:
         first = st.item_paragraphs[-1] == 0
         st.item_paragraphs[-1] += 1

@@ -40,13 +40,18 @@ class ExportSection:
 
 @dataclass(frozen=True)
 class ExportMeta:
-    """What every export shows in its title block and page header."""
+    """What every export shows in its title block and page header.
+
+    ``line_numbers`` asks for numbered lines (DOCX: restarting on every page)
+    or paragraphs (HTML), for a meeting where delegates cite the text by line.
+    """
 
     document_title: str
     reference: str
     label: str
     date: datetime.date
     language: str = "ENGLISH"
+    line_numbers: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,9 +100,9 @@ class CompilationProposal:
     supporters: tuple[str, ...]
     status: str
     rationale: str
-    redline_html: str
     changes: tuple[Change, ...]
     comment_count: int
+    decision_note: str = ""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,300 @@
+"""A redline with the text's form: paragraphs of formatted, tracked runs.
+
+Input: a section's change stream over its Markdown source (``Change``
+segments: ``equal``, ``insert``, ``delete``; see ``model.RedlineSection``).
+Output: the :class:`Para` s a reader sees, the way Word keeps tracked
+changes:
+
+- a paragraph has runs of visible text, each ``equal``, ``insert`` or
+  ``delete``, with its formatting (bold, italic, code, link). An ``equal``
+  run whose formatting differs between the two texts carries ``old_fmt``
+  (a formatting change, Word's ``w:rPrChange``), never delete + insert;
+- a paragraph ends with a mark, ``equal``, ``insert`` (the break exists only
+  in the new text: rejecting it joins this paragraph to the next) or
+  ``delete`` (only in the old text: accepting it joins them);
+- a paragraph has the block properties (heading, list item and its depth,
+  quote, code) of the block whose end its mark is in the new text (``new``)
+  and in the old text (``old``); a mark only in one text has only that one.
+
+No Markdown syntax reaches a run: every source character goes through
+``sourcemap`` first, so ``**``, ``#``, list markers and link targets become
+formatting and properties.
+
+Invariants (tested as properties): :func:`accepted` gives the new text's
+blocks and runs exactly as ``sourcemap.blocks_text`` reads them, and
+:func:`rejected` the old text's; the cost is linear in the source length.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .mdblocks import Block
+from .model import Change, ChangeKind
+from .sourcemap import SEPARATOR, Fmt, Glyph, source_map
+
+
+@dataclass(frozen=True)
+class Run:
+    """Visible text with one formatting and one change status."""
+
+    kind: ChangeKind
+    text: str
+    fmt: Fmt
+    change: Change | None = None  # who made it (insert, delete, formatting)
+    old_fmt: Fmt | None = None  # set on an equal run whose formatting changed
+
+    @property
+    def author(self) -> str:
+        """The delegation credited ("" when nobody is)."""
+        return self.change.author if self.change else ""
+
+    @property
+    def date(self) -> datetime.datetime | None:
+        """When the credited change was made."""
+        return self.change.date if self.change else None
+
+
+@dataclass
+class Para:
+    """One paragraph of the redline (see the module docstring)."""
+
+    runs: list[Run] = field(default_factory=list)
+    mark: ChangeKind = "equal"
+    mark_change: Change | None = None
+    new: Block | None = None
+    old: Block | None = None
+    old_at: int | None = None  # index of the old block its text is in (or follows)
+    new_at: int | None = None
+    has_old: bool = False  # whether any of its text (equal or deleted) is old text
+
+    @property
+    def content_changed(self) -> bool:
+        """Whether its text, formatting or form (heading, list item…) changed."""
+        return any(r.kind != "equal" or r.old_fmt is not None for r in self.runs) or (
+            self.new is not None and self.old is not None and _form(self.new) != _form(self.old)
+        )
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything in this paragraph changed, its mark included."""
+        return self.mark != "equal" or self.content_changed
+
+    @property
+    def props(self) -> Block | None:
+        """The block properties the paragraph shows (new, or old for a deleted mark)."""
+        return self.old if self.mark == "delete" else self.new or self.old
+
+
+Reading = list[tuple[tuple[str, int, bool], list[tuple[str, Fmt]]]]
+
+
+def _form(block: Block | None) -> tuple[str, int, bool] | None:
+    return (block.kind, block.level, block.ordered) if block else None
+
+
+class _Builder:
+    """Cuts the stream into paragraphs where either text starts a new block.
+
+    A break is decided at the next visible character (syntax between blocks
+    shows nothing): a new block in both texts makes an equal mark, in the new
+    text only an inserted mark, in the old only a deleted one. A paragraph's
+    properties are those of the blocks current when its text was shown.
+    """
+
+    def __init__(self, old_blocks: list[Block], new_blocks: list[Block]) -> None:
+        self.old_blocks = old_blocks
+        self.new_blocks = new_blocks
+        self.paras: list[Para] = []
+        self.para = Para()
+        self.last_old: int | None = None  # the block each text is in now
+        self.last_new: int | None = None
+        self.para_old: int | None = None  # the blocks of the open paragraph
+        self.para_new: int | None = None
+        self.break_old = self.break_new = False
+        self.cause: Change | None = None  # the change that made the pending break
+        self.credit: Change | None = None  # the nearest change to where the stream is
+
+    def separator(self, change: Change) -> None:
+        """A newline between blocks: a changed one is the cause of the next break."""
+        if change.kind != "equal":
+            self.cause = change
+
+    def enter(self, ob: int | None, nb: int | None) -> None:
+        """A character of old block ``ob`` / new block ``nb`` follows."""
+        if ob is not None and ob != self.last_old:
+            self.break_old = self.break_old or self.last_old is not None
+            self.last_old = ob
+        if nb is not None and nb != self.last_new:
+            self.break_new = self.break_new or self.last_new is not None
+            self.last_new = nb
+
+    def emit(self, run: Run) -> None:
+        if self.break_old or self.break_new:
+            if self.para.runs:
+                old, new = self.break_old, self.break_new
+                mark: ChangeKind = "equal" if old and new else "insert" if new else "delete"
+                self.close(mark, self.cause or run.change or self.credit)
+            self.break_old = self.break_new = False
+            self.cause = None
+        self.para_old, self.para_new = self.last_old, self.last_new
+        runs = self.para.runs
+        if runs:
+            last = runs[-1]
+            if (last.kind, last.fmt, last.old_fmt, last.change) == (
+                run.kind,
+                run.fmt,
+                run.old_fmt,
+                run.change,
+            ):
+                runs[-1] = Run(last.kind, last.text + run.text, last.fmt, last.change, last.old_fmt)
+                return
+        runs.append(run)
+
+    def close(self, mark: ChangeKind, cause: Change | None) -> None:
+        if mark == "equal" and (self.para_old is None or self.para_new is None):
+            mark = "insert" if self.para_old is None else "delete"  # one text has no block yet
+            cause = cause or next((r.change for r in self.para.runs if r.change), self.credit)
+        para = self.para
+        para.old_at, para.new_at = self.para_old, self.para_new
+        para.has_old = any(r.kind != "insert" for r in para.runs)
+        para.mark = mark
+        para.mark_change = cause if mark != "equal" else None
+        if mark != "delete" and self.para_new is not None:
+            para.new = self.new_blocks[self.para_new]
+        if mark != "insert" and self.para_old is not None:
+            para.old = self.old_blocks[self.para_old]
+        self.paras.append(para)
+        self.para = Para()
+
+    def finish(self) -> list[Para]:
+        if self.para.runs:
+            self.close("equal", None)
+        return self.paras
+
+
+def _nearest_changes(changes: Sequence[Change]) -> list[Change | None]:
+    """For each segment, the nearest segment that is not equal (itself if it is not)."""
+    size = len(changes)
+    before: list[int | None] = [None] * size
+    after: list[int | None] = [None] * size
+    last: int | None = None
+    for i in range(size):
+        last = i if changes[i].kind != "equal" else last
+        before[i] = last
+    last = None
+    for i in range(size - 1, -1, -1):
+        last = i if changes[i].kind != "equal" else last
+        after[i] = last
+    out: list[Change | None] = []
+    for i in range(size):
+        b, a = before[i], after[i]
+        pick = b if a is None or (b is not None and i - b <= a - i) else a
+        out.append(changes[pick] if pick is not None else None)
+    return out
+
+
+def structure(changes: Sequence[Change]) -> list[Para]:
+    """The paragraphs of a section's redline (see the module docstring)."""
+    old_src = "".join(c.text for c in changes if c.kind != "insert")
+    new_src = "".join(c.text for c in changes if c.kind != "delete")
+    old_blocks, old_glyphs = source_map(old_src)
+    new_blocks, new_glyphs = source_map(new_src)
+    builder = _Builder(old_blocks, new_blocks)
+    nearest = _nearest_changes(changes)
+    po = pn = 0
+    for index, change in enumerate(changes):
+        size = len(change.text)
+        olds: Sequence[Glyph | None] = (
+            old_glyphs[po : po + size] if change.kind != "insert" else [None] * size
+        )
+        news: Sequence[Glyph | None] = (
+            new_glyphs[pn : pn + size] if change.kind != "delete" else [None] * size
+        )
+        credit = nearest[index]
+        for og, ng in zip(olds, news, strict=True):
+            _step(builder, change, credit, og, ng)
+        po += size if change.kind != "insert" else 0
+        pn += size if change.kind != "delete" else 0
+    return builder.finish()
+
+
+def _step(
+    builder: _Builder, change: Change, credit: Change | None, og: Glyph | None, ng: Glyph | None
+) -> None:
+    ob = og.block if og is not None and og.block != SEPARATOR else None
+    nb = ng.block if ng is not None and ng.block != SEPARATOR else None
+    sep_old = og is not None and og.block == SEPARATOR
+    sep_new = ng is not None and ng.block == SEPARATOR
+    if sep_old or sep_new:
+        builder.separator(change)
+    if ob is None and nb is None:
+        return
+    builder.credit = credit
+    builder.enter(ob, nb)
+    old_text = og.text if og is not None and ob is not None else ""
+    new_text = ng.text if ng is not None and nb is not None else ""
+    if old_text and new_text and old_text == new_text and og is not None and ng is not None:
+        moved = og.fmt != ng.fmt
+        builder.emit(
+            Run("equal", new_text, ng.fmt, credit if moved else None, og.fmt if moved else None)
+        )
+        return
+    shown_by = change if change.kind != "equal" else credit
+    if old_text and og is not None:
+        builder.emit(Run("delete", old_text, og.fmt, shown_by))
+    if new_text and ng is not None:
+        builder.emit(Run("insert", new_text, ng.fmt, shown_by))
+
+
+def whole(paras: list[Para], kind: ChangeKind, cause: Change | None) -> list[Para]:
+    """Mark every paragraph mark ``kind`` (an added or removed section)."""
+    for para in paras:
+        para.mark, para.mark_change = kind, cause
+    return paras
+
+
+def accepted(paras: Sequence[Para]) -> Reading:
+    """The paragraphs as they read with every change accepted."""
+    return _reading(paras, keep="insert", join="delete", fmt_new=True)
+
+
+def rejected(paras: Sequence[Para]) -> Reading:
+    """The paragraphs as they read with every change rejected."""
+    return _reading(paras, keep="delete", join="insert", fmt_new=False)
+
+
+def _reading(
+    paras: Sequence[Para], *, keep: ChangeKind, join: ChangeKind, fmt_new: bool
+) -> Reading:
+    out: Reading = []
+    runs: list[tuple[str, Fmt]] = []
+    for para in paras:
+        for run in para.runs:
+            if run.kind not in ("equal", keep):
+                continue
+            fmt = run.fmt if fmt_new or run.old_fmt is None else run.old_fmt
+            if runs and runs[-1][1] == fmt:
+                runs[-1] = (runs[-1][0] + run.text, fmt)
+            else:
+                runs.append((run.text, fmt))
+        if para.mark == join:
+            continue
+        block = para.new if fmt_new else para.old
+        if para.mark != "equal":
+            block = para.props
+        form = _form(block) or ("paragraph", 0, False)
+        out.append((form, runs))
+        runs = []
+    return out
+
+
+def reading_of(markdown: str) -> Reading:
+    """A Markdown text's blocks as :func:`accepted` and :func:`rejected` give them."""
+    from .sourcemap import blocks_text
+
+    blocks, glyphs = source_map(markdown)
+    texts = blocks_text(blocks, glyphs)
+    return [((b.kind, b.level, b.ordered), runs) for b, runs in zip(blocks, texts, strict=True)]
