@@ -1,8 +1,9 @@
 // #/drafts: circulated (and, for chairs and coordinators, working) drafts;
-// #/draft/{id}: one draft, its exports and a comparison with another draft.
+// #/draft/{id}: one draft, its exports, its circulation documents (redline, compilation)
+// and a comparison with another draft.
 
 import { api, download } from "../api.js";
-import { h, clear, field, time, trusted, button, badge } from "../dom.js";
+import { h, clear, field, time, trusted, button, badge, nextId } from "../dom.js";
 import { reportError, toast, inlineError } from "../notify.js";
 import { navigate } from "../router.js";
 import { DOCUMENT_SLUG, can } from "../state.js";
@@ -15,6 +16,20 @@ const STATUS_CLASS = { circulated: "pill-submitted", adopted: "pill-accepted", w
 const statusPill = (status) => h("span", { class: ["pill", STATUS_CLASS[status] || "pill-draft"] }, String(status || "").replace(/_/g, " "));
 
 const FORMATS = [["md", "Markdown"], ["html", "HTML"], ["docx", "Word (DOCX)"], ["akn", "Akoma Ntoso"]];
+
+// Circulation documents: a redline against an earlier draft, the compilation of proposals.
+const CIRCULATION_FORMATS = [["docx", "Word"], ["html", "HTML"]];
+const COMPILATION_STATUSES = [
+  ["submitted", "Pending", true],
+  ["accepted", "Accepted, not yet merged", true],
+  ["rejected", "Rejected", false],
+  ["withdrawn", "Withdrawn", false],
+  ["merged", "Merged", false],
+];
+const DELEGATION_CODE = /^[A-Z0-9]{2,8}$/;
+const draftName = (d) => d.label || `Draft ${d.id}`;
+// What the server's policy lets this user do (GET /api/auth/me lists it).
+const permitted = (action, user) => Boolean(user && (user.permissions || []).includes(action));
 
 async function listDrafts(signal) {
   const data = await api.get(`/documents/${DOCUMENT_SLUG}/drafts`, { signal });
@@ -70,7 +85,15 @@ function createForm() {
 }
 
 async function renderDraft({ view, params, signal, user }) {
-  const draft = await api.get(`/drafts/${params.id}`, { signal });
+  // The list feeds the comparison and the circulation documents; null if it cannot be read.
+  const [draft, all] = await Promise.all([
+    api.get(`/drafts/${params.id}`, { signal }),
+    listDrafts(signal).catch((err) => {
+      if (err.name === "AbortError") throw err;
+      return null;
+    }),
+  ]);
+  const earlier = (all || []).filter((d) => Number(d.id) < Number(draft.id)).sort((a, b) => Number(b.id) - Number(a.id));
   const exports = h("div", { class: "toolbar", role: "group", "aria-label": "Export" },
     FORMATS.map(([fmt, label]) => button(label, () => download(`/drafts/${draft.id}/export?format=${fmt}`, `draft-${draft.id}.${fmt === "akn" ? "xml" : fmt}`).catch(reportError), { class: "secondary small" })));
   const compareSelect = field("Compare with", h("select", {}, h("option", { value: "" }, "Choose a draft…")));
@@ -109,10 +132,85 @@ async function renderDraft({ view, params, signal, user }) {
     draft.provenance && draft.provenance.length ? h("p", { class: "hint" }, `Merges ${draft.provenance.length} proposal${draft.provenance.length === 1 ? "" : "s"}: `,
       draft.provenance.map((id, i) => [i ? ", " : "", h("a", { href: `#/proposal/${id}` }, String(id))])) : null,
     silencePanel(draft, user), objectionsList(draft), chair ? chairPanel(draft) : null,
-    exports, can("importWord", user) ? importPanel(draft) : null, compareForm, compareOut, body));
-  listDrafts(signal).then((all) => {
-    for (const d of all) if (String(d.id) !== String(draft.id)) compareSelect.input.append(h("option", { value: d.id }, d.label || `Draft ${d.id}`));
-  }).catch(() => {});
+    exports, circulationPanel(draft, all && earlier, user, signal),
+    can("importWord", user) ? importPanel(draft) : null, compareForm, compareOut, body));
+  for (const d of all || []) if (String(d.id) !== String(draft.id)) compareSelect.input.append(h("option", { value: d.id }, d.label || `Draft ${d.id}`));
+}
+
+/** A download button that stays disabled while its file is prepared. */
+function downloadButton(label, name, start, signal) {
+  const btn = button(label, async () => {
+    const job = start();
+    if (!job) return;
+    btn.disabled = true;
+    try {
+      await download(job.path, job.fallback);
+    } catch (err) {
+      if (!signal.aborted) reportError(err);
+    } finally {
+      btn.disabled = false;
+    }
+  }, { class: "secondary small", "aria-label": name });
+  return btn;
+}
+
+/** Redline against an earlier draft (anyone who may export); the compilation (chairs, coordinators). */
+function circulationPanel(draft, earlier, user, signal) {
+  const panel = h("section", { class: "panel circulation", "aria-labelledby": "circulation-title" },
+    h("h2", { id: "circulation-title" }, "Circulation documents"), redlineTools(draft, earlier, signal));
+  if (permitted("compile", user)) panel.append(compilationTools(draft, earlier, signal));
+  return panel;
+}
+
+function redlineTools(draft, earlier, signal) {
+  const group = h("div", { class: "circulation-group redline-against", role: "group", "aria-labelledby": "redline-title" },
+    h("h3", { id: "redline-title" }, "Redline"),
+    h("p", { class: "hint" }, "This draft, with the changes since an earlier draft marked as insertions and deletions."));
+  if (!earlier || !earlier.length) {
+    group.append(h("p", { class: "hint" }, earlier ? "There is no earlier draft to compare this one with." : "The earlier drafts could not be loaded."));
+    return group;
+  }
+  const fallback = earlier.find((d) => String(d.id) === String(draft.previous_id)) || earlier[0];
+  const against = field("Redline against", h("select", {},
+    earlier.map((d) => h("option", { value: d.id, selected: d === fallback }, draftName(d)))));
+  const buttons = CIRCULATION_FORMATS.map(([fmt, label]) => downloadButton(label, `Redline as ${label}`, () => ({
+    path: `/drafts/${draft.id}/export?${new URLSearchParams({ format: fmt, changes_since: against.input.value })}`,
+    fallback: `draft-${draft.id}-changes.${fmt}`,
+  }), signal));
+  group.append(h("div", { class: "filters" }, against.wrap, h("div", { class: "actions" }, buttons)));
+  return group;
+}
+
+function compilationTools(draft, earlier, signal) {
+  const boxes = COMPILATION_STATUSES.map(([value, label, checked]) => h("input", { type: "checkbox", id: nextId("compile-status"), value, checked }));
+  const statuses = h("fieldset", { class: "compile-statuses" }, h("legend", {}, "Proposals to include"),
+    boxes.map((box, i) => h("div", { class: "field-check" }, box, h("label", { for: box.id }, COMPILATION_STATUSES[i][1]))));
+  const since = field("Proposals made since", h("select", {}, h("option", { value: "" }, "Any time (all proposals)"),
+    (earlier || []).map((d) => h("option", { value: d.id }, draftName(d)))), "Only proposals made after that draft.");
+  const delegation = field("Delegation code", h("input", { maxlength: 8, placeholder: "All delegations", autocapitalize: "characters", autocomplete: "off", spellcheck: "false" }),
+    "Empty for every delegation; RUS for one.");
+  const group = h("div", { class: "circulation-group compilation-filters", role: "group", "aria-labelledby": "compilation-title" },
+    h("h3", { id: "compilation-title" }, "Compilation of proposals"),
+    h("p", { class: "hint" }, "A table of the proposals made on this draft’s sections, with their rationales and status."));
+  const errors = h("div", { class: "compile-errors" });
+  const problem = (message) => {
+    inlineError(errors, message ? new Error(message) : null);
+    return null;
+  };
+  const start = (fmt) => () => {
+    const q = new URLSearchParams({ format: fmt });
+    for (const box of boxes) if (box.checked) q.append("status", box.value);
+    if (!q.has("status")) return problem("Choose at least one kind of proposal to include.");
+    if (since.input.value) q.set("since", since.input.value);
+    const code = delegation.input.value.trim().toUpperCase();
+    if (code && !DELEGATION_CODE.test(code)) return problem("A delegation code is 2 to 8 letters or digits, such as RUS.");
+    if (code) q.set("delegation", code);
+    problem(null);
+    return { path: `/drafts/${draft.id}/compilation?${q}`, fallback: `draft-${draft.id}-compilation.${fmt}` };
+  };
+  const buttons = CIRCULATION_FORMATS.map(([fmt, label]) => downloadButton(label, `Compilation as ${label}`, start(fmt), signal));
+  group.append(statuses, h("div", { class: "filters" }, since.wrap, delegation.wrap, h("div", { class: "actions" }, buttons)), errors);
+  return group;
 }
 
 function sectionRow(draft, s, chair) {
