@@ -61,6 +61,7 @@ Invariants (property-tested in ``tests/core/test_merge.py``)
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -200,6 +201,15 @@ def _shown(text: str) -> str:
 # --- token encoding and diffing ---------------------------------------------------
 
 
+@functools.lru_cache(maxsize=256)
+def _tokens(text: str) -> tuple[str, ...]:
+    """Tokens of a text, cached: a section's proposals are merged again on every read.
+
+    Bounded: 256 texts of a few thousand tokens each stay well under the RSS bar.
+    """
+    return tuple(tokenize(text))
+
+
 class _Codec:
     """Maps each distinct token to one code point, so a str of code points is a token list."""
 
@@ -210,14 +220,8 @@ class _Codec:
         self.breaks: set[str] = set()  # whitespace tokens that end a line
 
     def encode(self, text: str) -> str:
-        chars = self._char
-        out: list[str] = []
-        for token in tokenize(text):
-            char = chars.get(token)
-            if char is None:
-                char = self._new_char(token)
-            out.append(char)
-        return "".join(out)
+        get, new = self._char.get, self._new_char
+        return "".join([get(token) or new(token) for token in _tokens(text)])
 
     def _new_char(self, token: str) -> str:
         index = len(self._char)

@@ -460,8 +460,14 @@ def _parse(text: str) -> tuple[Token, ...]:
     return tuple(_MD.parse(text))
 
 
+@functools.lru_cache(maxsize=256)
 def redline_html(old_md: str, new_md: str, *, timeout: float = 1.0) -> str:
-    """Render ``new_md`` with word-level ``<ins>``/``<del>`` against ``old_md``."""
+    """Render ``new_md`` with word-level ``<ins>``/``<del>`` against ``old_md``.
+
+    Cached (the result depends only on the arguments: the diff is
+    deterministic and bounded): lists, details and compilations redline the
+    same proposal against the same base again and again.
+    """
     if old_md == new_md:
         return render_markdown(new_md)
     old_doc, new_doc = _Doc(list(_parse(old_md))), _Doc(list(_parse(new_md)))

@@ -7,7 +7,8 @@ the caller's transaction.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import func, select, tuple_
@@ -18,7 +19,7 @@ from app.auth.models import User
 from app.auth.policy import Action, require, same_delegation
 from app.comments.models import Comment
 from app.config import Settings
-from app.core.merge import ProposalInput, merge
+from app.core.merge import MergeResult, ProposalInput, merge
 from app.db import utcnow
 from app.delegations.models import Delegation
 from app.documents import service as documents
@@ -393,8 +394,27 @@ def competing_groups(
     if len(pending) < 2:
         return []
     section = documents.get_section(session=session, section_id=section_id)
-    current = documents.get_revision(session=session, section=section).body
-    result = merge(current, merge_inputs(session=session, proposals=pending))
+    head = documents.get_revision(session=session, section=section)
+    # The groups depend only on the section's text and each proposal's version:
+    # a support, a comment or a reread of an unchanged section need no new merge.
+    key = (section_id, head.number, tuple(sorted((p.id, p.version, p.kind) for p in pending)))
+    with _COMPETING_LOCK:
+        cached = _COMPETING.get(key)
+    if cached is None:
+        cached = _groups(merge(head.body, merge_inputs(session=session, proposals=pending)))
+        with _COMPETING_LOCK:
+            _COMPETING[key] = cached
+            while len(_COMPETING) > COMPETING_CACHE:
+                _COMPETING.popitem(last=False)
+    return [set(group) for group in cached]
+
+
+COMPETING_CACHE = 512
+_COMPETING: OrderedDict[tuple[object, ...], list[frozenset[int]]] = OrderedDict()
+_COMPETING_LOCK = threading.Lock()
+
+
+def _groups(result: MergeResult) -> list[frozenset[int]]:
     groups: list[set[int]] = []
     for conflict in result.conflicts:
         ids = {pid for alt in conflict.alternatives for pid in alt.proposal_ids}
@@ -403,7 +423,7 @@ def competing_groups(
         touching = [g for g in groups if g & ids]
         merged = ids.union(*touching)
         groups = [g for g in groups if not g & ids] + [merged]
-    return groups
+    return [frozenset(g) for g in groups]
 
 
 def comment_counts(
