@@ -24,8 +24,9 @@ Algorithm
    merge's own change contains its proposals'), and a later step beats an
    earlier one. Every proposal of that step with that score is credited:
    identical changes by CHE and CPC give ``"CHE, CPC"`` (sorted, joined
-   with ``", "``). A step's own change is credited to the step's delegation:
-   the chair's for an edit, a compromise or a bracketed text the chair wrote.
+   with ``", "``), and the change lists both proposals' ids (``sources``).
+   A step's own change is credited to the step's delegation: the chair's for
+   an edit, a compromise or a bracketed text the chair wrote.
    No candidate at all: the newest step's delegation.
 4. The date is the date of the step credited.
 
@@ -54,6 +55,7 @@ class ProposalChange:
     before: str
     after: str
     delegations: tuple[str, ...]
+    proposal_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -139,24 +141,27 @@ class _Changes:
         return max(scores) if scores else None
 
 
-def _credit(seg: _Run, steps: Sequence[Step], changes: _Changes) -> tuple[str, Step | None]:
-    """The author and the step credited with one insert or delete segment."""
-    # (score, 1 for a proposal or 0 for a step's own change, step index) → delegations
-    found: list[tuple[tuple[int, int, int], tuple[str, ...]]] = []
+def _credit(
+    seg: _Run, steps: Sequence[Step], changes: _Changes
+) -> tuple[str, Step | None, tuple[int, ...]]:
+    """The author, the step and the proposals credited with one insert or delete segment."""
+    # (score, 1 for a proposal or 0 for a step's own change, step index) → who
+    found: list[tuple[tuple[int, int, int], tuple[str, ...], tuple[int, ...]]] = []
     for index, step in enumerate(steps):
         for p in step.proposals:
             score = changes.score(p.before, p.after, seg)
             if score is not None:
-                found.append(((score, 1, index), p.delegations))
+                found.append(((score, 1, index), p.delegations, p.proposal_ids))
         own = changes.score(step.before, step.after, seg)
         if own is not None:
-            found.append(((own, 0, index), (step.author,)))
+            found.append(((own, 0, index), (step.author,), ()))
     if not found:
         newest = steps[-1] if steps else None
-        return (newest.author if newest else ""), newest
-    best = max(rank for rank, _ in found)
-    codes = {code for rank, who in found if rank == best for code in who}
-    return ", ".join(sorted(codes)), steps[best[2]]
+        return (newest.author if newest else ""), newest, ()
+    best = max(rank for rank, _, _ in found)
+    codes = {code for rank, who, _ in found if rank == best for code in who}
+    ids = sorted({pid for rank, _, pids in found if rank == best for pid in pids})
+    return ", ".join(sorted(codes)), steps[best[2]], tuple(ids)
 
 
 def attribute(old: str, new: str, steps: Sequence[Step]) -> tuple[Change, ...]:
@@ -167,6 +172,6 @@ def attribute(old: str, new: str, steps: Sequence[Step]) -> tuple[Change, ...]:
         if op.op == "equal":
             out.append(Change("equal", op.text))
             continue
-        author, step = _credit(seg, steps, changes)
-        out.append(Change(op.op, op.text, author, step.date if step else None))
+        author, step, ids = _credit(seg, steps, changes)
+        out.append(Change(op.op, op.text, author, step.date if step else None, ids))
     return tuple(out)

@@ -20,14 +20,16 @@ from collections.abc import Callable, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.comments.models import Comment
 from app.documents.models import SectionRevision
 from app.drafts import service as drafts
 from app.drafts.models import Draft, DraftSection
 from app.exports.attribution import ProposalChange, Step, attribute
-from app.exports.builders import Change, RedlineSection
+from app.exports.builders import Change, NoteComment, ProposalNote, RedlineSection
 from app.merges.models import RevisionSource
 from app.proposals import service as proposals
 from app.proposals.models import Proposal, ProposalKind, ProposalStatus, ProposalVersion
+from app.visibility import public_proposals
 
 CREDITED_AS_WRITTEN = ("clean", "chosen")
 Pinned = tuple[DraftSection, SectionRevision]
@@ -166,7 +168,9 @@ def _sources(session: Session, history: History) -> dict[int, tuple[ProposalChan
         base = revs.get(version.base_revision or 0)
         after = "" if proposal.kind == ProposalKind.DELETE else version.body
         out[rev_id].append(
-            ProposalChange(base.body if base else "", after, (proposal.delegation.code,))
+            ProposalChange(
+                base.body if base else "", after, (proposal.delegation.code,), (proposal.id,)
+            )
         )
     return {rev_id: tuple(changes) for rev_id, changes in out.items()}
 
@@ -205,8 +209,56 @@ def _removals(
             "",
             ", ".join(codes),
             max((p.updated_at for p in who), default=None),
-            (ProposalChange(rev.body, "", codes),) if codes else (),
+            (ProposalChange(rev.body, "", codes, tuple(p.id for p in who)),) if codes else (),
         )
         changes = attribute(rev.body, "", [step])
         out[sid] = RedlineSection(sid, row.number, rev.title, row.level, changes, "removed")
+    return out
+
+
+def proposal_notes(session: Session, ids: Sequence[int]) -> dict[int, ProposalNote]:
+    """What the Word comments on these proposals' changes say, as anyone may read it.
+
+    Only submitted proposals (a merged proposal always was) and comments
+    everyone may read (``Comment.audience_id`` is None): a redline goes to
+    every delegation.
+    """
+    if not ids:
+        return {}
+    found = session.scalars(select(Proposal).where(Proposal.id.in_(ids), public_proposals())).all()
+    versions = proposals.current_versions(session=session, proposals=found)
+    supporters = proposals.supporters(session=session, proposal_ids=[p.id for p in found])
+    threads: dict[int, list[NoteComment]] = defaultdict(list)
+    for comment in session.scalars(
+        select(Comment)
+        .where(
+            Comment.proposal_id.in_([p.id for p in found]),
+            Comment.deleted_at.is_(None),
+            Comment.audience_id.is_(None),
+        )
+        .order_by(Comment.id)
+    ):
+        threads[comment.proposal_id or 0].append(
+            NoteComment(
+                comment.delegation.code,
+                comment.body,
+                comment.created_at,
+                comment.resolved_at is not None,
+            )
+        )
+    out = {}
+    for p in found:
+        decided = None
+        if p.decision_note and p.decided_at is not None:
+            who = p.decided_by.delegation.code if p.decided_by is not None else "Chair"
+            decided = NoteComment(who, p.decision_note, p.decided_at)
+        out[p.id] = ProposalNote(
+            id=p.id,
+            delegation=p.delegation.code,
+            supporters=tuple(supporters.get(p.id, ())),
+            rationale=versions[p.id].rationale if p.id in versions else "",
+            date=p.submitted_at,
+            decision=decided,
+            discussion=tuple(threads.get(p.id, ())),
+        )
     return out

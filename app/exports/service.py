@@ -37,7 +37,7 @@ from app.exports.builders import (
     ExportSection,
     RedlineSection,
 )
-from app.exports.history import redline_sections
+from app.exports.history import proposal_notes, redline_sections
 from app.exports.schemas import DOCX_MEDIA_TYPE as DOCX
 from app.exports.schemas import CompilationFormat, ExportFormat
 from app.proposals import service as proposals
@@ -77,7 +77,23 @@ def compilable_draft(*, session: Session, draft_id: int, user: User) -> Draft:
     return draft
 
 
-def meta_for(*, session: Session, draft: Draft) -> ExportMeta:
+@dataclass(frozen=True)
+class Furnishing:
+    """Options of a download beyond its format (see ``RedlineOptions``).
+
+    ``line_numbers``: numbered lines (Word) or paragraphs (HTML) for a meeting;
+    ``comments``: in a Word redline, a comment per proposal with its rationale
+    and supporters; ``threads``: the chair's note and the discussion as
+    replies; ``protect``: the reader may edit only with changes tracked.
+    """
+
+    line_numbers: bool = False
+    comments: bool = True
+    threads: bool = False
+    protect: bool = False
+
+
+def meta_for(*, session: Session, draft: Draft, line_numbers: bool = False) -> ExportMeta:
     """Title block and page header of a draft's exports."""
     document = session.get(Document, draft.document_id)
     assert document is not None
@@ -87,6 +103,7 @@ def meta_for(*, session: Session, draft: Draft) -> ExportMeta:
         reference=draft.reference,
         label=draft.label,
         date=when.date(),
+        line_numbers=line_numbers,
     )
 
 
@@ -130,12 +147,14 @@ def export_draft(
     draft: Draft,
     fmt: ExportFormat,
     changes_since: Draft | None = None,
+    furnishing: Furnishing | None = None,
     progress: Progress | None = None,
 ) -> ExportFile:
     """The draft as a file; with ``changes_since``, a redline (DOCX or HTML only)."""
-    meta = meta_for(session=session, draft=draft)
+    furnishing = furnishing or Furnishing()
+    meta = meta_for(session=session, draft=draft, line_numbers=furnishing.line_numbers)
     if changes_since is not None:
-        return _redline(session, draft, changes_since, fmt, meta, progress)
+        return _redline(session, draft, changes_since, fmt, meta, furnishing, progress)
     sections = export_sections(session=session, draft=draft, html=fmt == "html", progress=progress)
     content: bytes
     if fmt == "md":
@@ -156,6 +175,7 @@ def _redline(
     since: Draft,
     fmt: ExportFormat,
     meta: ExportMeta,
+    furnishing: Furnishing,
     progress: Progress | None,
 ) -> ExportFile:
     if fmt not in ("docx", "html"):
@@ -165,7 +185,13 @@ def _redline(
     sections = redline_sections(session=session, old=since, new=draft, progress=progress)
     name = filename_for(session=session, draft=draft, ext=fmt, suffix="changes")
     if fmt == "docx":
-        return ExportFile(builders.build_docx_redline(meta, sections), DOCX, name)
+        credited = {pid for s in sections for c in s.changes for pid in c.sources}
+        options = builders.RedlineOptions(
+            notes=proposal_notes(session, sorted(credited)) if furnishing.comments else {},
+            threads=furnishing.threads,
+            protect=furnishing.protect,
+        )
+        return ExportFile(builders.build_docx_redline(meta, sections, options), DOCX, name)
     html = builders.build_html_redline(meta, [_rendered_if_unchanged(s) for s in sections])
     return ExportFile(html.encode(), MEDIA_TYPES["html"], name)
 

@@ -18,7 +18,7 @@ from .compilation import build_compilation_html
 from .compilation_docx import build_compilation_docx
 from .docx_clean import build_docx
 from .docx_import import DocxImportError, parse_docx
-from .docx_redline import build_docx_redline
+from .docx_redline import RedlineOptions, build_docx_redline
 from .html import build_html
 from .html_redline import build_html_redline
 from .markdown_md import build_markdown
@@ -30,6 +30,8 @@ from .model import (
     ExportSection,
     ImportedDocument,
     ImportedSection,
+    NoteComment,
+    ProposalNote,
     RedlineSection,
 )
 
@@ -42,6 +44,9 @@ __all__ = [
     "ExportSection",
     "ImportedDocument",
     "ImportedSection",
+    "NoteComment",
+    "ProposalNote",
+    "RedlineOptions",
     "RedlineSection",
     "build_akn",
     "build_compilation_docx",

@@ -3,8 +3,9 @@
 A meeting works paragraph by paragraph ("6.2, paragraph 3"), so each
 section's proposals are cut where they change the text:
 
-1. The section's current text is numbered by block: every paragraph, list
-   item or heading of its body is a paragraph ``¶1``, ``¶2``, …
+1. The section's current text is numbered by block: every paragraph or list
+   item of its body is a paragraph ``¶1``, ``¶2``, …; a heading is named by
+   its text.
 2. Each proposal's redline (``redline_blocks.structure`` over its change
    stream) is placed on that numbering: a paragraph holding old text sits at
    its old block; a wholly new paragraph sits just after the block it
@@ -13,8 +14,8 @@ section's proposals are cut where they change the text:
 3. Changed paragraphs joined to their neighbour by an inserted or deleted
    paragraph mark stay together; the spans of all proposals that overlap are
    united into one row.
-4. A row shows its reference (``6.2 ¶3``, ``6.2 ¶3-4`` (an en dash), ``6.2 new ¶ after
-   ¶3``), the current paragraphs, and for each proposal that changes it the
+4. A row shows its reference (``6.2 ¶3``, ``6.2 ¶3-¶4`` with an en dash,
+   ``6.2 new ¶ after ¶3``), the current paragraphs, and for each proposal that changes it the
    proposal's own paragraphs over that span, as a redline.
 
 Pure: no database, no web. Rows come in reading order; within a row,
@@ -52,16 +53,34 @@ class ParagraphRow:
     current: tuple[Para, ...]
     excerpts: tuple[Excerpt, ...]
 
-    @property
-    def reference(self) -> str:
-        """``6.2 ¶3``, ``6.2 ¶3-4`` (an en dash), ``6.2 new ¶ after ¶3`` or ``… before ¶1``."""
-        prefix = f"{self.section.number} " if self.section.number else ""
-        first, last = math.ceil(self.low), math.floor(self.high)
-        if first > last:  # only new paragraphs
-            where = f"after \u00b6{last}" if last >= 1 else "before \u00b61"
-            return f"{prefix}new \u00b6 {where}"
-        span = f"\u00b6{first}" if first == last else f"\u00b6{first}\u2013{last}"
-        return prefix + span
+    reference: str = ""
+
+
+def paragraph_labels(current: Sequence[Para]) -> list[str]:
+    """How a meeting names each block: ``¶n`` counting text paragraphs, headings by name."""
+    labels = []
+    number = 0
+    for para in current:
+        if para.props is not None and para.props.kind == "heading":
+            labels.append("heading \u201c" + _plain(para).strip() + "\u201d")
+        else:
+            number += 1
+            labels.append(f"\u00b6{number}")
+    return labels
+
+
+def _reference(section: ExportSection, labels: Sequence[str], low: float, high: float) -> str:
+    """``6.2 ¶3``, ``6.2 ¶3-¶4`` (an en dash), ``6.2 new ¶ after ¶3`` or ``… before ¶1``."""
+    prefix = f"{section.number} " if section.number else ""
+    first, last = math.ceil(low), math.floor(high)
+    if first > last:  # only new paragraphs
+        where = f"after {labels[last - 1]}" if 1 <= last <= len(labels) else "at the start"
+        return f"{prefix}new \u00b6 {where}"
+    if not 1 <= first <= last <= len(labels):
+        return prefix.strip()
+    if first == last:
+        return prefix + labels[first - 1]
+    return f"{prefix}{labels[first - 1]}\u2013{labels[last - 1]}"
 
 
 def credited(proposal: CompilationProposal) -> tuple[Change, ...]:
@@ -77,6 +96,7 @@ def paragraph_rows(row: CompilationRow) -> list[ParagraphRow]:
     section = row.section
     current = structure([Change("equal", section.body)]) if section.body else []
     current_texts = [_plain(p) for p in current]
+    labels = paragraph_labels(current)
     placed: list[
         tuple[CompilationProposal, list[tuple[float, Para]], list[tuple[float, float]]]
     ] = []
@@ -101,7 +121,8 @@ def paragraph_rows(row: CompilationRow) -> list[ParagraphRow]:
         if not shown and current:  # new paragraphs only: the one they follow, for context
             index = max(math.floor(low), 1) - 1
             shown = (current[min(index, len(current) - 1)],)
-        out.append(ParagraphRow(section, low, high, shown, tuple(excerpts)))
+        reference = _reference(section, labels, low, high)
+        out.append(ParagraphRow(section, low, high, shown, tuple(excerpts), reference))
     return out
 
 

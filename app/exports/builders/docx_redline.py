@@ -26,9 +26,9 @@ proposal redlines as coloured, underlined and struck-through runs.
 
 from __future__ import annotations
 
-import datetime
 import itertools
-from collections.abc import Iterator, Sequence
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from docx.document import Document
@@ -39,10 +39,11 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.text.paragraph import Paragraph
 
 from .docx_clean import heading_style, heading_text, write_title_block
+from .docx_comments import CommentWriter, Reply, protect_tracked_changes, text_paragraphs
 from .docx_markdown import Container, block_style, number_list_item
 from .mdblocks import Block
-from .model import Change, ChangeKind, ExportMeta, RedlineSection
-from .ooxml import LINK_COLOUR, MONO_FONT, new_guide_document, to_bytes
+from .model import Change, ChangeKind, ExportMeta, ProposalNote, RedlineSection
+from .ooxml import LINK_COLOUR, MONO_FONT, new_guide_document, to_bytes, word_timestamp
 from .redline_blocks import Para, Run, structure, whole
 from .sourcemap import PLAIN, Fmt
 from .xmltext import xml_safe
@@ -64,7 +65,7 @@ class RevisionWriter:
         author = xml_safe(change.author) if change is not None else ""
         element.set(qn("w:author"), author or DEFAULT_AUTHOR)
         if change is not None and change.date is not None:
-            element.set(qn("w:date"), word_date(change.date))
+            element.set(qn("w:date"), word_timestamp(change.date))
         return element
 
     def mark(self, paragraph: BaseOxmlElement, kind: ChangeKind, change: Change | None) -> None:
@@ -73,13 +74,6 @@ class RevisionWriter:
         r_pr = OxmlElement("w:rPr")
         r_pr.append(self.tracked("w:ins" if kind == "insert" else "w:del", change))
         p_pr.append(r_pr)
-
-
-def word_date(moment: datetime.datetime) -> str:
-    """``2021-04-27T10:00:00Z``: UTC, whole seconds, as Word writes it."""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(datetime.UTC).replace(tzinfo=None)
-    return moment.replace(microsecond=0).isoformat() + "Z"
 
 
 @dataclass(frozen=True)
@@ -183,21 +177,27 @@ def run_element(writer: RevisionWriter, run: Run, look: Look | None) -> BaseOxml
 
 def append_runs(
     paragraph: Paragraph, writer: RevisionWriter, runs: Sequence[Run], look: Look | None
-) -> list[BaseOxmlElement]:
-    """Append runs to a paragraph, links as hyperlinks; returns the elements added."""
-    added: list[BaseOxmlElement] = []
+) -> list[tuple[Run, BaseOxmlElement]]:
+    """Append runs to a paragraph, links as hyperlinks.
+
+    Returns each run with the paragraph-level element holding it (its
+    hyperlink, its ``w:ins``/``w:del``, or its ``w:r``), for comment ranges.
+    """
+    placed: list[tuple[Run, BaseOxmlElement]] = []
     for href, group in itertools.groupby(runs, key=lambda r: r.fmt.href):
-        elements = [run_element(writer, run, look) for run in group]
+        pairs = [(run, run_element(writer, run, look)) for run in group]
         if href:
             link = OxmlElement("w:hyperlink")
             link.set(qn("r:id"), paragraph.part.relate_to(href, RT.HYPERLINK, is_external=True))
-            for element in elements:
+            for _, element in pairs:
                 link.append(element)
-            elements = [link]
-        for element in elements:
+            paragraph._p.append(link)
+            placed.extend((run, link) for run, _ in pairs)
+            continue
+        for _, element in pairs:
             paragraph._p.append(element)
-        added.extend(elements)
-    return added
+        placed.extend(pairs)
+    return placed
 
 
 @dataclass
@@ -209,9 +209,14 @@ class ParaWriter:
     look: Look | None = None  # None: tracked changes
     numbering: dict[int, int] = field(default_factory=dict)
     style_ids: dict[str, str] = field(default_factory=dict)
+    ranges: dict[int, tuple[BaseOxmlElement, BaseOxmlElement]] = field(default_factory=dict)
 
     def write(self, container: Container, para: Para, style: str | None = None) -> Paragraph:
-        """One paragraph; ``style`` overrides the style its blocks give."""
+        """One paragraph; ``style`` overrides the style its blocks give.
+
+        Every changed run is noted under the proposals credited with it
+        (``ranges``: proposal id → first and last element), for Word comments.
+        """
         props = para.props
         chosen = style or (_style(props) if props is not None else None)
         paragraph = container.add_paragraph()
@@ -219,7 +224,11 @@ class ParaWriter:
             paragraph._p.style = self._style_id(chosen)
         if style is None and props is not None and props.kind == "list_item" and props.ordered:
             number_list_item(self.doc, paragraph, props, self.numbering)
-        append_runs(paragraph, self.writer, para.runs, self.look)
+        for run, element in append_runs(paragraph, self.writer, para.runs, self.look):
+            if run.change is not None and (run.kind != "equal" or run.old_fmt is not None):
+                for pid in run.change.sources:
+                    first, _ = self.ranges.get(pid, (element, element))
+                    self.ranges[pid] = (first, element)
         if self.look is None:
             if para.mark != "equal":
                 self.writer.mark(paragraph._p, para.mark, para.mark_change)
@@ -270,8 +279,27 @@ def _first_change(changes: Sequence[Change], kind: ChangeKind | None) -> Change 
     return next((c for c in changes if c.kind == kind and c.author), None)
 
 
-def build_docx_redline(meta: ExportMeta, sections: Sequence[RedlineSection]) -> bytes:
+@dataclass(frozen=True)
+class RedlineOptions:
+    """What the tracked-change DOCX carries beyond the changes.
+
+    ``notes``: for each proposal credited, a Word comment over its changes
+    (author: the delegation; text: supporters and rationale). ``threads``: the
+    chair's decision note and the proposal's public discussion as replies.
+    ``protect``: Word lets the reader edit only with changes tracked, so a
+    delegation's reply comes back as a redline.
+    """
+
+    notes: Mapping[int, ProposalNote] = field(default_factory=dict)
+    threads: bool = False
+    protect: bool = False
+
+
+def build_docx_redline(
+    meta: ExportMeta, sections: Sequence[RedlineSection], options: RedlineOptions | None = None
+) -> bytes:
     """The draft with every change since the previous one as Word tracked changes."""
+    options = options or RedlineOptions()
     doc = new_guide_document(meta)
     write_title_block(doc, meta)
     out = ParaWriter(doc, RevisionWriter())
@@ -283,4 +311,55 @@ def build_docx_redline(meta: ExportMeta, sections: Sequence[RedlineSection]) -> 
         out.write(doc, paras[0], style=heading_style(section.level))
         for para in paras[1:]:
             out.write(doc, para)
+    _comment(doc, out.ranges, options)
+    if options.protect:
+        protect_tracked_changes(doc)
     return to_bytes(doc)
+
+
+def _comment(
+    doc: Document,
+    ranges: Mapping[int, tuple[BaseOxmlElement, BaseOxmlElement]],
+    options: RedlineOptions,
+) -> None:
+    found = [(pid, options.notes[pid]) for pid in sorted(ranges) if pid in options.notes]
+    if not found:
+        return
+    comments = CommentWriter(doc)
+    for pid, note in found:
+        first, last = ranges[pid]
+        replies: list[Reply] = []
+        if options.threads:
+            if note.decision is not None:
+                replies.append(
+                    Reply(
+                        note.decision.author, f"Decision: {note.decision.text}", note.decision.date
+                    )
+                )
+            replies.extend(Reply(c.author, c.text, c.date) for c in note.discussion)
+        resolved = (
+            options.threads and bool(note.discussion) and all(c.resolved for c in note.discussion)
+        )
+        comments.anchor(
+            first,
+            last,
+            author=note.delegation,
+            paragraphs=comment_paragraphs(note),
+            date=note.date,
+            replies=replies,
+            resolved=resolved,
+        )
+
+
+# The first line of a proposal's Word comment; the importer recognises it (and
+# leaves such comments out) when a redline comes back.
+NOTE_HEAD = re.compile(r"Proposal (\d+) by (.+?)(?:, supported by .*)?\.")
+
+
+def comment_paragraphs(note: ProposalNote) -> list[str]:
+    """What a proposal's Word comment says: whose proposal, who supports it, why."""
+    head = f"Proposal {note.id} by {note.delegation}"
+    if note.supporters:
+        head += ", supported by " + ", ".join(note.supporters)
+    assert NOTE_HEAD.fullmatch(head + ".")
+    return [head + ".", *text_paragraphs(note.rationale)]

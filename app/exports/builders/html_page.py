@@ -4,6 +4,16 @@ One self-contained file: embedded stylesheet (screen and print, A4 page
 rules), a header with the reference, "Original: ENGLISH" and the date, the
 document title and label. Everything interpolated here is escaped; bodies
 arrive as safe HTML from ``app.core.markdown`` / ``app.core.redline``.
+
+Printed, every page carries the furniture of the Word exports: the reference
+at the top right of continuation pages (the first shows the full header) and
+"Page X of Y" centred at the foot, as ``@page`` margin boxes. With
+``meta.line_numbers`` the paragraphs and list items of ``main`` are numbered
+in the left margin by a CSS counter that restarts in every section (headings
+are not counted), so a meeting can cite "6.2, paragraph 3" exactly as the
+compilation's rows name it. No script anywhere: the page must work under a
+Content-Security-Policy without ``'unsafe-inline'`` scripts, and the styles
+are the one embedded sheet, never ``style`` attributes.
 """
 
 from __future__ import annotations
@@ -49,26 +59,71 @@ del { text-decoration: line-through; background: #ffebe9; }
 }
 """
 
+LINE_NUMBER_CSS = """
+body.line-numbers main { counter-reset: line; position: relative; padding-left: 2.5rem; }
+body.line-numbers main section.guide-section { counter-reset: line; }
+body.line-numbers main p, body.line-numbers main li { counter-increment: line; }
+body.line-numbers main p::before, body.line-numbers main li::before {
+       content: counter(line); position: absolute; left: 0; width: 1.75rem;
+       text-align: right; font: 8pt/2.0625 Arial, Helvetica, sans-serif; color: var(--muted); }
+body.line-numbers main li:has(> p) { counter-increment: none; }
+body.line-numbers main li:has(> p)::before { content: none; }
+"""
+# Characters left as they are in a CSS string; everything else is escaped.
+_CSS_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,-_")
+
+
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string: only letters, digits and ``.,-_`` and space
+    stay literal, the rest become hex escapes, control characters are dropped.
+
+    Nothing in the result can close the string, the rule or the ``<style>``
+    element, whatever ``text`` holds.
+    """
+    kept = (ch for ch in text if ch.isprintable() or ch == " ")
+    return '"' + "".join(ch if ch in _CSS_PLAIN else f"\\{ord(ch):x} " for ch in kept) + '"'
+
+
+def print_furniture_css(meta: ExportMeta) -> str:
+    """``@page`` margin boxes: the reference atop continuation pages, "Page X of Y" below."""
+    box = "font: 9pt Arial, Helvetica, sans-serif; color: #57606a;"
+    return (
+        "@page {\n"
+        f"  @top-right {{ content: {css_string(meta.reference)}; {box} }}\n"
+        f'  @bottom-center {{ content: "Page " counter(page) " of " counter(pages); {box} }}\n'
+        "}\n@page :first { @top-right { content: none; } }\n"
+    )
+
+
+def header_block(meta: ExportMeta) -> str:
+    """The header of the first page: organisation left; reference, original language
+    and date right, in the order of the Word exports' page header."""
+    when = f'<time datetime="{meta.date.isoformat()}">{escape(long_date(meta.date))}</time>'
+    return f"""<header class="doc-header">
+<div class="org">Organization for Security and Co-operation in Europe</div>
+<div class="meta"><div class="reference">{escape(meta.reference)}</div>
+<div class="original">Original: {escape(meta.language)}</div>
+<div class="date">{when}</div></div>
+</header>"""
+
 
 def page(meta: ExportMeta, content: str, *, extra_css: str = "", subtitle: str = "") -> str:
     """A complete HTML5 document around ``content`` (already safe HTML)."""
     lang = "ru" if meta.language.upper() == "RUSSIAN" else "en"
     label = f"{meta.label} \u2013 {subtitle}" if subtitle else meta.label
+    numbered = LINE_NUMBER_CSS if meta.line_numbers else ""
+    body_class = ' class="line-numbers"' if meta.line_numbers else ""
+    css = BASE_CSS + print_furniture_css(meta) + numbered + extra_css
     return f"""<!DOCTYPE html>
 <html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(meta.document_title)} ({escape(meta.reference)})</title>
-<style>{BASE_CSS}{extra_css}</style>
+<style>{css}</style>
 </head>
-<body>
-<header class="doc-header">
-<div class="org">Organization for Security and Co-operation in Europe</div>
-<div class="meta"><div class="reference">{escape(meta.reference)}</div>
-<div class="original">Original: {escape(meta.language)}</div>
-<div class="date">{escape(long_date(meta.date))}</div></div>
-</header>
+<body{body_class}>
+{header_block(meta)}
 <h1 class="doc-title">{escape(meta.document_title)}</h1>
 <p class="doc-label">{escape(label)}</p>
 {content}

@@ -1,9 +1,10 @@
 """The HTML redline between two drafts, coloured by delegation.
 
-Each delegation credited with a change gets a colour of its own: the palette
-entry its code hashes to (so RUS is the same colour in every document),
-moved to the next free entry only when two delegations of one document
-collide. A legend lists every delegation that appears. A section's redline is
+Each delegation credited with a change gets a colour of its own, the same
+wherever it appears in the document: palette entries in alphabetical order
+of codes, so the same set of delegations always gets the same colours and up
+to sixteen delegations are told apart (the palette is ordered for contrast).
+A legend lists every delegation that appears. A section's redline is
 its ``redline_html`` when the caller supplies one (safe HTML from
 ``app.core.redline``); otherwise its changes go through ``redline_blocks``
 and are written here with the text's form: headings, real lists, emphasis
@@ -15,7 +16,6 @@ paragraph breaks as a pilcrow. No Markdown syntax is written.
 from __future__ import annotations
 
 import datetime
-import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from html import escape
@@ -25,43 +25,33 @@ from .html_page import page
 from .model import Change, ExportMeta, ExportSection, RedlineSection, anchor_for
 from .redline_blocks import Para, Run, structure
 
+# Ordered for contrast: the first delegations of a document get the most
+# distinct colours (all dark enough to read as text on white and on paper).
 PALETTE = (
-    "#1f77b4",
-    "#d62728",
-    "#2ca02c",
-    "#9467bd",
-    "#ff7f0e",
-    "#8c564b",
-    "#e377c2",
-    "#17becf",
-    "#7f7f7f",
-    "#bcbd22",
-    "#0b6e4f",
-    "#a0522d",
-    "#3949ab",
-    "#c2185b",
-    "#00838f",
-    "#6d4c41",
+    "#1f77b4",  # blue
+    "#d62728",  # red
+    "#2ca02c",  # green
+    "#ff7f0e",  # orange
+    "#9467bd",  # purple
+    "#8c564b",  # brown
+    "#e377c2",  # pink
+    "#17becf",  # cyan
+    "#b8860b",  # dark gold
+    "#3949ab",  # indigo
+    "#0b6e4f",  # dark green
+    "#c2185b",  # magenta
+    "#6d4c41",  # umber
+    "#00838f",  # teal
+    "#7b1fa2",  # violet
+    "#5d6d7e",  # slate
 )
 UNCREDITED = "—"
 
 
 def delegation_colours(changes: Iterable[Change]) -> dict[str, str]:
-    """A stable colour for every delegation credited with a change (see module doc)."""
+    """A colour for every delegation credited with a change (see the module doc)."""
     codes = sorted({c.author or UNCREDITED for c in changes if c.kind != "equal"})
-    taken: set[int] = set()
-    colours: dict[str, str] = {}
-    for code in codes:
-        slot = zlib.crc32(code.encode()) % len(PALETTE)
-        for step in range(len(PALETTE)):
-            if (slot + step) % len(PALETTE) not in taken:
-                slot = (slot + step) % len(PALETTE)
-                break
-        taken.add(slot)
-        colours[code] = PALETTE[slot]
-        if len(taken) == len(PALETTE):
-            taken.clear()  # more delegations than colours: reuse, the legend names each
-    return colours
+    return {code: PALETTE[i % len(PALETTE)] for i, code in enumerate(codes)}
 
 
 def css_class(code: str) -> str:

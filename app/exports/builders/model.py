@@ -62,6 +62,34 @@ class Change:
     text: str
     author: str = ""
     date: datetime.datetime | None = None
+    sources: tuple[int, ...] = ()  # ids of the proposals credited, if any
+
+
+@dataclass(frozen=True)
+class NoteComment:
+    """A comment of a proposal's discussion, as a reply in a Word comment thread."""
+
+    author: str
+    text: str
+    date: datetime.datetime | None
+    resolved: bool = False
+
+
+@dataclass(frozen=True)
+class ProposalNote:
+    """What a Word comment on a proposal's change says: who, why, who supports it.
+
+    ``decision`` is the chair's note on the decision and ``discussion`` the
+    proposal's public comments; both are written as replies when asked for.
+    """
+
+    id: int
+    delegation: str
+    supporters: tuple[str, ...]
+    rationale: str
+    date: datetime.datetime | None = None
+    decision: NoteComment | None = None
+    discussion: tuple[NoteComment, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,6 +142,29 @@ class CompilationRow:
 
 
 @dataclass(frozen=True)
+class ImportedComment:
+    """A Word comment read back from a file, anchored in a section (or nowhere).
+
+    ``text`` is the comment's own text as Markdown; ``quote`` the accepted
+    text its range covers (empty for a comment on a point), with up to a few
+    dozen characters of ``prefix``/``suffix`` context from the same
+    paragraphs. ``parent`` is the id of the comment it replies to (``""``
+    for the first of a thread); ``done`` is Word's "resolved".
+    """
+
+    id: str
+    author: str
+    text: str
+    quote: str = ""
+    prefix: str = ""
+    suffix: str = ""
+    parent: str = ""
+    done: bool = False
+    date: str = ""
+    initials: str = ""
+
+
+@dataclass(frozen=True)
 class ImportedSection:
     """A numbered section read back from a Word file.
 
@@ -121,6 +172,9 @@ class ImportedSection:
     ``body_rejected`` as if every one were rejected; for a file without
     tracked changes the two are equal. ``title_rejected`` is the heading with
     changes rejected (empty when the whole section was inserted).
+    ``comments`` are the Word comments anchored in it, replies after what
+    they answer; ``not_carried`` says, one short phrase each, what the
+    section held that its Markdown cannot ("an image was not imported").
     """
 
     number: str
@@ -130,6 +184,8 @@ class ImportedSection:
     authors: tuple[str, ...] = ()
     title_rejected: str = ""
     level: int = 1
+    comments: tuple[ImportedComment, ...] = ()
+    not_carried: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -139,6 +195,8 @@ class ImportedDocument:
     ``preamble`` holds the text before the first numbered heading (Title and
     Subtitle paragraphs excluded), as an unnumbered section: a file with a
     section's revised text and no heading at all lands there.
+    ``stray_comments`` are the Word comments anchored in no section (nor the
+    preamble): on the title, in a text box or header, or nowhere.
     """
 
     sections: tuple[ImportedSection, ...]
@@ -147,6 +205,7 @@ class ImportedDocument:
     has_tracked_changes: bool = False
     authors: tuple[str, ...] = ()
     preamble: ImportedSection | None = None
+    stray_comments: tuple[ImportedComment, ...] = ()
 
 
 def anchor_for(number: str, section_id: int = 0) -> str:

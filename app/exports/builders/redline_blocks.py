@@ -28,8 +28,9 @@ blocks and runs exactly as ``sourcemap.blocks_text`` reads them, and
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .mdblocks import Block
 from .model import Change, ChangeKind
@@ -88,6 +89,7 @@ class Para:
         return self.old if self.mark == "delete" else self.new or self.old
 
 
+_WORDISH = re.compile(r"\w")
 Reading = list[tuple[tuple[str, int, bool], list[tuple[str, Fmt]]]]
 
 
@@ -196,8 +198,41 @@ def _nearest_changes(changes: Sequence[Change]) -> list[Change | None]:
     return out
 
 
+def _refine(changes: Sequence[Change]) -> list[Change]:
+    """Split a replacement whose one side contains the other around what they share.
+
+    A diff may report ``should`` → ``**should**`` as a deletion and an
+    insertion; read as ``**`` inserted on each side of an unchanged word it
+    becomes a formatting change. Credit stays with the inserting change.
+    """
+    out: list[Change] = []
+    index = 0
+    while index < len(changes):
+        one = changes[index]
+        two = changes[index + 1] if index + 1 < len(changes) else None
+        if two is None or {one.kind, two.kind} != {"insert", "delete"}:
+            out.append(one)
+            index += 1
+            continue
+        deleted, inserted = (one, two) if one.kind == "delete" else (two, one)
+        longer, shorter = sorted((deleted, inserted), key=lambda c: -len(c.text))
+        at = longer.text.find(shorter.text) if shorter.text.strip() else -1
+        head, tail = longer.text[: max(at, 0)], longer.text[at + len(shorter.text) :]
+        if at < 0 or _WORDISH.search(head + tail):  # only syntax or punctuation around it
+            out.extend((one, two))
+        else:
+            if head:
+                out.append(replace(longer, text=head))
+            out.append(Change("equal", shorter.text))
+            if tail:
+                out.append(replace(longer, text=tail))
+        index += 2
+    return out
+
+
 def structure(changes: Sequence[Change]) -> list[Para]:
     """The paragraphs of a section's redline (see the module docstring)."""
+    changes = _refine(changes)
     old_src = "".join(c.text for c in changes if c.kind != "insert")
     new_src = "".join(c.text for c in changes if c.kind != "delete")
     old_blocks, old_glyphs = source_map(old_src)
