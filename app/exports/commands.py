@@ -142,32 +142,36 @@ def import_file(
                 raise NotFound(f"no user {user}")
             target = drafts.get_draft(session=session, draft_id=draft, user=who)
             if section is not None:
-                found = [
-                    importing.import_section(
+                revised = [
+                    importing.revised_section(
                         session=session,
                         draft=target,
                         section_id=section,
                         user=who,
                         upload=upload,
-                        rationale=rationale,
                         settings=settings,
                     )
                 ]
             else:
                 total = len(drafts.pinned(session=session, draft=target))
                 with _section_bar(f"Importing into {target.label}", total) as progress:
-                    found = importing.import_document(
+                    revised = importing.revised_sections(
                         session=session,
                         draft=target,
                         user=who,
                         upload=upload,
-                        rationale=rationale,
                         settings=settings,
                         progress=progress,
                     )
+            found = importing.propose_revised(
+                session=session, user=who, found=revised, rationale=rationale, settings=settings
+            )
             created = [(p.id, p.section_id) for p in found]
+            notes = [note for r in revised for note in r.not_carried]
     finally:
         database.dispose()
     for pid, sid in created:
         console.print(f"[green]proposal {pid} on section {sid}[/green]")
     console.print(f"{len(created)} proposal(s) created")
+    for note in notes:
+        console.print(f"[yellow]not carried over: {note}[/yellow]")

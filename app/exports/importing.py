@@ -5,7 +5,7 @@ simply retyping, and uploads it. ``parse_docx`` reads the file with every
 tracked change accepted; each section is compared with the revision *the
 draft pins*, both seen through the same Markdown → Word → Markdown mapping
 (the pinned text is exported with ``build_docx`` and read back), so
-formatting that mapping loses (link targets, escapes …) is not a change.
+formatting that mapping loses (escapes, list start numbers …) is not a change.
 
 A changed section becomes a proposal of the uploader's delegation against
 the pinned revision. Its text is the file's change carried onto the pinned
@@ -13,6 +13,20 @@ Markdown by the three-way merge (base: the pinned text as Word shows it,
 proposal: the file's text), so untouched passages keep their Markdown
 exactly; if that change cannot be carried cleanly, the file's text is taken
 as it is.
+
+The file's text keeps its formatting (bold, italic, code, links, lists,
+headings: see ``builders.docx_import``). Word comments anchored in a
+proposed section become comments on its proposal, written by the uploader
+in the same transaction: ``Word comment by <author>: <text>``, quoting the
+text the comment was anchored on, a reply as a reply to what it answers, a
+comment Word marks done resolved; the comments a redline export wrote
+itself (``_Echoes``) are left out. Whatever could not be carried over is
+said in ``Revised.not_carried``, one readable note each ("Section 3.2: an
+image was not imported", "2 Word comments outside any section were not
+imported"): a section's own notes go with its proposal; notes about the
+rest of the file (content before the first section, sections whose text is
+unchanged, comments with no proposal to go on) go with the first proposal
+of a document import.
 
 Every check (file type, size, damage, hostile archives: see the limits in
 ``builders.docx_import``, the document it belongs to, unknown or repeated
@@ -25,15 +39,18 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
 from app.auth.policy import Action, require
+from app.comments import service as comments
+from app.comments.schemas import CommentCreate, Quote
 from app.config import Settings
 from app.core.merge import ProposalInput, merge
+from app.core.tokenize import normalize_text
 from app.documents import service as documents
 from app.documents.models import Document, SectionRevision
 from app.drafts import service as drafts
@@ -47,6 +64,8 @@ from app.exports.builders import (
     build_docx,
     parse_docx,
 )
+from app.exports.builders.docx_redline import NOTE_HEAD
+from app.exports.builders.model import ImportedComment
 from app.exports.schemas import DOCX_UPLOAD_TYPES
 from app.exports.service import meta_for
 from app.proposals import service as proposals
@@ -54,16 +73,28 @@ from app.proposals.models import Proposal
 from app.proposals.schemas import ProposalCreate
 
 Pinned = tuple[DraftSection, SectionRevision]
+# CommentCreate's limits: longer comment bodies and quotes are cut, not refused.
+MAX_COMMENT_BODY = 20_000
+MAX_QUOTE = 5_000
+MAX_QUOTE_CONTEXT = 200
+MAX_NOTES_IN_MESSAGE = 5
+# The first line of the Word comment a redline export writes on a proposal's changes.
 
 
 @dataclass(frozen=True)
 class Revised:
-    """A section whose text in the file differs from the revision the draft pins."""
+    """A section whose text in the file differs from the revision the draft pins.
+
+    ``comments``: the Word comments to post on its proposal; ``not_carried``:
+    notes on what the import could not carry over (see the module).
+    """
 
     row: DraftSection
     revision: SectionRevision
     title: str | None
     body: str
+    comments: tuple[ImportedComment, ...] = ()
+    not_carried: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -108,30 +139,6 @@ def check_belongs(*, session: Session, imported: ImportedDocument, draft: Draft)
         raise InvalidInput(f"the file belongs to another document: its title is '{imported.title}'")
 
 
-def import_section(
-    *,
-    session: Session,
-    draft: Draft,
-    section_id: int,
-    user: User,
-    upload: Upload,
-    rationale: str,
-    settings: Settings,
-) -> Proposal:
-    """One section's revised text in a Word file → a proposal against the draft's revision."""
-    found = revised_section(
-        session=session,
-        draft=draft,
-        section_id=section_id,
-        user=user,
-        upload=upload,
-        settings=settings,
-    )
-    return propose_revised(
-        session=session, user=user, found=[found], rationale=rationale, settings=settings
-    )[0]
-
-
 def revised_section(
     *,
     session: Session,
@@ -156,36 +163,20 @@ def revised_section(
     got = _pick(imported, row.number)
     normal = _normalised(session, draft, [(row, rev)])[row.number]
     revised = _revised(row, rev, normal, got)
+    notes = _section_notes(row.number, got)
+    echoes = _Echoes()
+    own = echoes.own(got.comments)
+    others = sum(len(echoes.own(group)) for group in _other_comments(imported, got))
+    if others:
+        notes.append(_comments_not_imported(others, f"outside section {row.number}"))
     if revised is None:
+        if own:
+            notes.append(_unattached(row.number, len(own)))
         raise InvalidInput(
             f"the file changes nothing in section {row.number} of {draft.label}"
-            " (compared with the text the draft pins)"
+            " (compared with the text the draft pins)" + _aside(notes + echoes.notes())
         )
-    return revised
-
-
-def import_document(
-    *,
-    session: Session,
-    draft: Draft,
-    user: User,
-    upload: Upload,
-    rationale: str,
-    settings: Settings,
-    progress: Callable[[], None] | None = None,
-) -> list[Proposal]:
-    """A whole revised draft → one proposal per changed section, all or nothing."""
-    found = revised_sections(
-        session=session,
-        draft=draft,
-        user=user,
-        upload=upload,
-        settings=settings,
-        progress=progress,
-    )
-    return propose_revised(
-        session=session, user=user, found=found, rationale=rationale, settings=settings
-    )
+    return replace(revised, comments=own, not_carried=tuple(notes + echoes.notes()))
 
 
 def revised_sections(
@@ -213,17 +204,131 @@ def revised_sections(
             "propose new sections with POST /api/documents/{slug}/proposals"
         )
     normal = _normalised(session, draft, [by_number[n] for n in numbers])
-    found = []
+    found: list[Revised] = []
+    unchanged: list[str] = []  # notes on sections no proposal is made for
+    echoes = _Echoes()
     for got in imported.sections:
         row, rev = by_number[got.number]
         revised = _revised(row, rev, normal[got.number], got)
+        notes = _section_notes(got.number, got)
+        own = echoes.own(got.comments)
         if revised is not None:
-            found.append(revised)
+            found.append(replace(revised, comments=own, not_carried=tuple(notes)))
+        else:
+            unchanged += notes
+            if own:
+                unchanged.append(_unattached(got.number, len(own)))
         if progress:
             progress()
+    elsewhere = [
+        *_before_sections(imported),
+        *unchanged,
+        *_stray_comments(imported, echoes),
+        *echoes.notes(),
+    ]
     if not found:
-        raise InvalidInput(f"the file changes nothing in {draft.label}")
+        raise InvalidInput(f"the file changes nothing in {draft.label}" + _aside(elsewhere))
+    found[0] = replace(found[0], not_carried=found[0].not_carried + tuple(elsewhere))
     return found
+
+
+def _section_notes(number: str, section: ImportedSection) -> list[str]:
+    return [f"Section {number}: {note}" for note in section.not_carried]
+
+
+def _before_sections(imported: ImportedDocument) -> list[str]:
+    preamble = imported.preamble
+    if preamble is not None and (preamble.body_accepted.strip() or preamble.not_carried):
+        return ["The text before the first numbered section was not imported"]
+    return []
+
+
+def _stray_comments(imported: ImportedDocument, echoes: _Echoes) -> list[str]:
+    preamble = imported.preamble
+    groups = [imported.stray_comments, preamble.comments if preamble else ()]
+    outside = sum(len(echoes.own(group)) for group in groups)
+    return [_comments_not_imported(outside, "outside any section")] if outside else []
+
+
+def _other_comments(
+    imported: ImportedDocument, but: ImportedSection
+) -> list[tuple[ImportedComment, ...]]:
+    """The comments of every section (the preamble too) but ``but``, and the stray ones."""
+    sections = [*imported.sections, *([imported.preamble] if imported.preamble else [])]
+    return [*(s.comments for s in sections if s is not but), imported.stray_comments]
+
+
+@dataclass
+class _Echoes:
+    """Word comments a redline export wrote itself, left out of an import.
+
+    The redline (``builders.docx_redline``) puts a comment on each proposal's
+    changes, by the proposing delegation, reading "Proposal 12 by USA[,
+    supported by …]." and then the rationale, with the decision and the
+    discussion as replies. A returned redline carries them back: they are
+    not the delegation's new comments, so they and their replies are left
+    out, and a note says so.
+    """
+
+    proposals: list[str] = field(default_factory=list)
+    replies: int = 0
+
+    def own(self, found: Sequence[ImportedComment]) -> tuple[ImportedComment, ...]:
+        """``found`` without the export's notes and their replies (parents come first)."""
+        left_out: set[str] = set()
+        kept = []
+        for comment in found:
+            number = None if comment.parent else _export_note(comment)
+            if comment.parent and comment.parent in left_out:
+                left_out.add(comment.id)
+                self.replies += 1
+            elif number is not None:
+                left_out.add(comment.id)
+                self.proposals.append(number)
+            else:
+                kept.append(comment)
+        return tuple(kept)
+
+    def notes(self) -> list[str]:
+        if not self.proposals:
+            return []
+        ids = list(dict.fromkeys(self.proposals))
+        which = f"proposal{'s' if len(ids) > 1 else ''} {', '.join(ids)}"
+        replies = ""
+        if self.replies:
+            replies = f" and {self.replies} {'reply' if self.replies == 1 else 'replies'} to them"
+        return [f"The redline's own Word comments on {which}{replies} were not imported again"]
+
+
+def _export_note(comment: ImportedComment) -> str | None:
+    """The proposal id if ``comment`` is a redline export's note on a proposal."""
+    first = comment.text.strip().split("\n", 1)[0]
+    match = NOTE_HEAD.fullmatch(first)
+    return match.group(1) if match and match.group(2) == comment.author else None
+
+
+def _comments_not_imported(count: int, where: str = "") -> str:
+    """``"1 Word comment <where> was not imported"``, or ``"3 Word comments …"``."""
+    where = f" {where}" if where else ""
+    if count == 1:
+        return f"1 Word comment{where} was not imported"
+    return f"{count} Word comments{where} were not imported"
+
+
+def _unattached(number: str, count: int) -> str:
+    return (
+        f"Section {number}: {_comments_not_imported(count)}: the section's text is unchanged, "
+        f"so there is no proposal to put {'it' if count == 1 else 'them'} on"
+    )
+
+
+def _aside(notes: Sequence[str]) -> str:
+    """Notes for an error message, the first few of them."""
+    if not notes:
+        return ""
+    shown = "; ".join(notes[:MAX_NOTES_IN_MESSAGE])
+    more = f"; … ({len(notes)} in all)" if len(notes) > MAX_NOTES_IN_MESSAGE else ""
+    return f" (not carried over: {shown}{more})"
 
 
 def _listed(numbers: Sequence[str], most: int = 20) -> str:
@@ -275,9 +380,17 @@ def _revised(
 
 
 def _carried(pinned: str, seen: str, revised: str) -> str:
-    """The change ``seen`` → ``revised`` applied to the pinned Markdown, if it applies cleanly."""
-    result = merge(pinned, [ProposalInput(proposal_id=0, delegation="", base=seen, text=revised)])
-    return result.text() if result.clean else revised
+    """The change ``seen`` → ``revised`` applied to the pinned Markdown, if it applies cleanly.
+
+    Word does not show the pinned text's final newlines: they are set aside
+    (so text added at the end does not conflict with them) and kept.
+    """
+    core = pinned.rstrip("\n")
+    tail = pinned[len(core) :] if not seen.endswith("\n") else ""
+    base = core if tail else pinned
+    result = merge(base, [ProposalInput(proposal_id=0, delegation="", base=seen, text=revised)])
+    text = result.text() if result.clean else revised
+    return text + tail if text.strip() else text
 
 
 def propose_revised(
@@ -302,9 +415,59 @@ def propose_revised(
         ) from None
     for r, d in zip(found, data, strict=True):
         documents.check_text(title=d.title or r.revision.title, body=d.body, settings=settings)
-    return [
+    posts = [[(c, _comment_data(c)) for c in r.comments] for r in found]
+    created = [
         proposals.create_amendment(
             session=session, section_id=r.row.section_id, user=user, data=d, settings=settings
         )
         for r, d in zip(found, data, strict=True)
     ]
+    for proposal, section_posts in zip(created, posts, strict=True):
+        _post_comments(session=session, user=user, proposal=proposal, posts=section_posts)
+    return created
+
+
+def _comment_data(comment: ImportedComment) -> CommentCreate:
+    """A Word comment as a comment of ours, cut to fit (validated before any write)."""
+    who = f"Word comment by {comment.author}" if comment.author.strip() else "Word comment"
+    body = _cut(f"{who}: {comment.text.strip() or '(no text)'}", MAX_COMMENT_BODY)
+    exact = _cut(comment.quote.strip(), MAX_QUOTE)
+    try:
+        quote = (
+            Quote(
+                exact=exact,
+                prefix=normalize_text(comment.prefix)[-MAX_QUOTE_CONTEXT:],
+                suffix=normalize_text(comment.suffix)[:MAX_QUOTE_CONTEXT],
+            )
+            if exact
+            else None
+        )
+        return CommentCreate(body=body, quote=quote)
+    except ValidationError as exc:
+        raise InvalidInput(f"a Word comment cannot be imported: {exc.errors()[0]['msg']}") from None
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` in its stored (NFC) form, cut to ``limit`` characters with an ellipsis."""
+    normal = normalize_text(text)
+    return normal if len(normal) <= limit else normal[: limit - 1] + "\u2026"
+
+
+def _post_comments(
+    *,
+    session: Session,
+    user: User,
+    proposal: Proposal,
+    posts: Sequence[tuple[ImportedComment, CommentCreate]],
+) -> None:
+    """Post a section's Word comments on its proposal: replies as replies, done resolved."""
+    posted: dict[str, int] = {}
+    for source, data in posts:  # parents come first (see builders.docx_import)
+        parent = posted.get(source.parent) if source.parent else None
+        payload = data.model_copy(update={"parent_id": parent}) if parent else data
+        comment = comments.post_on_proposal(
+            session=session, proposal=proposal, user=user, data=payload
+        )
+        posted[source.id] = comment.id
+        if source.done:
+            comments.set_resolved(session=session, comment=comment, user=user, resolved=True)

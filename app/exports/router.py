@@ -20,7 +20,13 @@ from app.errors import (
     error_responses,
 )
 from app.exports import importing, service
-from app.exports.schemas import DOCX_MEDIA_TYPE, CompilationFormat, CompiledStatus, ExportFormat
+from app.exports.schemas import (
+    DOCX_MEDIA_TYPE,
+    CompilationFormat,
+    CompiledStatus,
+    ExportFormat,
+    ImportedProposalRead,
+)
 from app.proposals import views as proposal_views
 from app.proposals.models import ProposalStatus
 from app.proposals.schemas import ProposalRead
@@ -68,15 +74,34 @@ def export_draft(
     user: CurrentUser,
     fmt: Annotated[ExportFormat, Query(alias="format")] = "docx",
     changes_since: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    line_numbers: Annotated[
+        bool, Query(description="Number the lines (docx) or paragraphs (html) for a meeting")
+    ] = False,
+    comments: Annotated[
+        bool, Query(description="Redline docx: a Word comment per proposal with its reasons")
+    ] = True,
+    threads: Annotated[
+        bool, Query(description="Redline docx: the chair's note and discussion as replies")
+    ] = False,
+    protect: Annotated[
+        bool, Query(description="Redline docx: Word allows editing only with changes tracked")
+    ] = False,
 ) -> Response:
-    """Download a draft as md, html, docx or akn; with changes_since, a redline (docx, html)."""
+    """Download a draft as md, html, docx or akn; with changes_since, a redline (docx, html).
+
+    Every docx and html carries the document symbol, the date and "Original: ENGLISH"; docx
+    pages are numbered "Page x of y".
+    """
     since = (
         drafts.get_draft(session=session, draft_id=changes_since, user=user)
         if changes_since is not None
         else None
     )
+    furnishing = service.Furnishing(line_numbers, comments, threads, protect)
     return _download(
-        service.export_draft(session=session, draft=draft, fmt=fmt, changes_since=since)
+        service.export_draft(
+            session=session, draft=draft, fmt=fmt, changes_since=since, furnishing=furnishing
+        )
     )
 
 
@@ -123,7 +148,7 @@ def compilation(
 
 @router.post(
     "/sections/{section_id}/proposals/import",
-    response_model=ProposalRead,
+    response_model=ImportedProposalRead,
     status_code=status.HTTP_201_CREATED,
     responses=IMPORT_ERRORS,
 )
@@ -136,8 +161,16 @@ def import_section(
     user: CurrentUser,
     settings: SettingsDep,
     rationale: Annotated[str, Form(max_length=20_000)] = "",
-) -> ProposalRead:
-    """Turn a Word file with this section's revised text into your delegation's proposal."""
+) -> ImportedProposalRead:
+    """Turn a Word file with this section's revised text into your delegation's proposal.
+
+    The text keeps bold, italic, code, links, lists and headings; tracked
+    changes read as accepted. Word comments anchored in the section become
+    comments on the proposal (`Word comment by <author>: <text>`, quoting the
+    anchored text; replies as replies). `not_carried` lists what the file
+    held that could not be carried over: images, tables (imported as plain
+    paragraphs), text boxes, footnotes, comments elsewhere in the file …
+    """
     upload = _upload(file, settings.max_request_bytes)
     # Parse and compare in a read-only session: the write transaction opens after.
     with database.session(write=False) as reading:
@@ -153,12 +186,13 @@ def import_section(
     (proposal,) = importing.propose_revised(
         session=session, user=user, found=[found], rationale=rationale, settings=settings
     )
-    return proposal_views.read_one(session=session, proposal=proposal, viewer=user)
+    read = proposal_views.read_one(session=session, proposal=proposal, viewer=user)
+    return _with_notes(read, found)
 
 
 @router.post(
     "/drafts/{draft_id}/import",
-    response_model=list[ProposalRead],
+    response_model=list[ImportedProposalRead],
     status_code=status.HTTP_201_CREATED,
     responses=IMPORT_ERRORS,
 )
@@ -170,8 +204,22 @@ def import_document(
     user: CurrentUser,
     settings: SettingsDep,
     rationale: Annotated[str, Form(max_length=20_000)] = "",
-) -> list[ProposalRead]:
-    """Turn a revised Word file of the whole draft into one proposal per changed section."""
+) -> list[ImportedProposalRead]:
+    """Turn a revised Word file of the whole draft into one proposal per changed section.
+
+    All or nothing. Texts keep bold, italic, code, links, lists and headings;
+    tracked changes read as accepted. Word comments anchored in a changed
+    section become comments on its proposal (`Word comment by <author>:
+    <text>`, quoting the anchored text; replies as replies); the comments a
+    redline export wrote itself on proposals are not imported again.
+
+    `not_carried` lists what the file held that could not be carried over.
+    Each proposal carries its own section's notes ("Section 3.2: an image
+    was not imported"); notes about the rest of the file (text before the
+    first numbered section, unchanged sections, Word comments with no
+    proposal to go on) go on the **first** proposal only, so the notes of all
+    returned proposals together list everything once.
+    """
     upload = _upload(file, settings.max_request_bytes)
     with database.session(write=False) as reading:
         draft = service.exportable_draft(session=reading, draft_id=draft_id, user=user)
@@ -181,7 +229,12 @@ def import_document(
     proposals = importing.propose_revised(
         session=session, user=user, found=found, rationale=rationale, settings=settings
     )
-    return proposal_views.read_many(session=session, proposals=proposals, viewer=user)
+    reads = proposal_views.read_many(session=session, proposals=proposals, viewer=user)
+    return [_with_notes(read, r) for read, r in zip(reads, found, strict=True)]
+
+
+def _with_notes(read: ProposalRead, found: importing.Revised) -> ImportedProposalRead:
+    return ImportedProposalRead(**read.model_dump(), not_carried=list(found.not_carried))
 
 
 def _upload(file: UploadFile, limit: int) -> importing.Upload:

@@ -1,8 +1,12 @@
-"""Query values of the export routes and the media types they answer with."""
+"""Query values of the export routes, the media types they answer with, import answers."""
 
 from __future__ import annotations
 
 from typing import Literal
+
+from pydantic import Field
+
+from app.proposals.schemas import ProposalRead
 
 ExportFormat = Literal["md", "html", "docx", "akn"]
 CompilationFormat = Literal["html", "docx"]
@@ -20,3 +24,16 @@ DOCX_UPLOAD_TYPES = frozenset(
         "",
     }
 )
+
+
+class ImportedProposalRead(ProposalRead):
+    """A proposal made from a Word file, with what the file held that it could not carry."""
+
+    not_carried: list[str] = Field(
+        default_factory=list,
+        description=(
+            "What the Word file held that the import could not carry over, one readable "
+            'note each, e.g. "Section 3.2: an image was not imported" or "2 Word comments '
+            'outside any section were not imported"'
+        ),
+    )

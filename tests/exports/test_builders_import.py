@@ -54,10 +54,10 @@ def test_round_trip_of_headings_quotes_and_code() -> None:
     assert imported.sections[0].body_accepted == body
 
 
-def test_links_lose_their_target_but_keep_their_text() -> None:
+def test_links_keep_their_text_and_their_target() -> None:
     body = "See [the IAEA](https://www.iaea.org) guidance."
     imported = parse_docx(build_docx(make_meta(), [ExportSection(1, "4", "Links", 1, body)]))
-    assert imported.sections[0].body_accepted == "See the IAEA guidance."
+    assert imported.sections[0].body_accepted == "See [the IAEA](https://www.iaea.org) guidance."
 
 
 def test_word_tracked_changes_including_moves_are_resolved_both_ways() -> None:

@@ -2,8 +2,19 @@
 
 First the paragraphs of the view are formed: a paragraph whose mark was
 deleted joins the next one in the accepted view, one whose mark was inserted
-joins the next one in the rejected view; paragraphs left empty vanish. Then
-each paragraph's style gives its Markdown prefix (see ``docx_import``).
+joins the next one in the rejected view; paragraphs left empty vanish. A
+joined paragraph takes the form (style, numbering) of the last paragraph it
+joined, whose mark survives: paragraph properties belong to the mark. So a
+list item inserted whole, mark included, in front of a plain paragraph
+disappears on rejection and leaves that paragraph plain. Each paragraph's
+form in the view (``ParaForm``: tracked ``w:pPrChange`` gives the rejected
+view the old one) gives its Markdown prefix (see ``docx_import``).
+
+Lists: "List Bullet[ n]" and "List Number[ n]" styles, or any paragraph with
+Word numbering, become ``- `` and ``1. `` items (counted from 1), nested by
+the style's number or the numbering level, whichever is deeper; numbering
+without a list style is a bullet or a number as ``word/numbering.xml``
+says. Headings ("Heading n") are never list items.
 """
 
 from __future__ import annotations
@@ -11,17 +22,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .docx_paragraphs import ReadParagraph, Segment, markdown_text, plain_text
+from .docx_paragraphs import ParaForm, ReadParagraph, Segment, markdown_text, plain_text
 
 _LIST = re.compile(r"list (bullet|number|continue)(?: ([2-9]))?")
 _HEADING = re.compile(r"heading ([1-9])")
 
 
-@dataclass(frozen=True)
+@dataclass
 class _ViewParagraph:
-    style: str
+    form: ParaForm
     segments: list[Segment]
-    numbered: bool
 
 
 def view_paragraphs(body: list[ReadParagraph], *, accepted: bool) -> list[_ViewParagraph]:
@@ -31,11 +41,13 @@ def view_paragraphs(body: list[ReadParagraph], *, accepted: bool) -> list[_ViewP
     carry: _ViewParagraph | None = None
     for para in body:
         segments = para.accepted if accepted else para.rejected
+        form = para.form_in(accepted=accepted)
         if carry is not None:  # extend in place: copying would be quadratic on long chains
             carry.segments.extend(segments)
+            carry.form = form  # the surviving mark's
             current = carry
         else:
-            current = _ViewParagraph(para.style, list(segments), para.numbered)
+            current = _ViewParagraph(form, list(segments))
         if para.mark == joining:
             carry = current
             continue
@@ -76,11 +88,16 @@ def _tight(previous: tuple[str | None, int], current: tuple[str | None, int]) ->
 
 
 def _list_kind(para: _ViewParagraph) -> tuple[str | None, int]:
-    match = _LIST.fullmatch(para.style.lower())
+    form = para.form
+    style = form.style.lower()
+    if _HEADING.fullmatch(style):
+        return None, 0
+    match = _LIST.fullmatch(style)
     if match is not None:
-        return match.group(1), int(match.group(2) or 1)
-    if para.numbered:
-        return "bullet", 1
+        depth = int(match.group(2) or 1)
+        return match.group(1), max(depth, form.level + 1) if form.numbered else depth
+    if form.numbered:
+        return ("number" if form.ordered else "bullet"), form.level + 1
     return None, 0
 
 
@@ -104,13 +121,13 @@ def _list_text(
 
 
 def _block_text(para: _ViewParagraph) -> str:
-    style = para.style.lower()
+    style = para.form.style.lower()
     if style == "macro":
         return "```\n" + plain_text(para.segments) + "\n```"
     text = markdown_text(para.segments).strip()
     heading = _HEADING.fullmatch(style)
-    if heading is not None:
-        return "#" * int(heading.group(1)) + " " + plain_text(para.segments).strip()
+    if heading is not None:  # a heading is one line: its line breaks read as spaces
+        return "#" * int(heading.group(1)) + " " + " ".join(text.split("\\\n"))
     if style in ("quote", "intense quote"):
         return "> " + text
     return text
