@@ -1,5 +1,9 @@
 """The structured redline: accept all gives the new text, reject all the old one.
 
+Checked twice: on the paragraph model, and on the tracked-change DOCX itself
+with a reader of our own (``read_word``) that applies Word's rules for
+``w:ins``, ``w:del``, ``w:rPrChange``, ``w:pPrChange`` and paragraph marks.
+
 Texts are realistic Markdown: headings, paragraphs, nested bulleted and
 numbered lists, emphasis, strong, inline code, links, Russian with stress
 marks, repeated endings. The readings are compared block by block (kind,
@@ -9,14 +13,23 @@ list item read as a paragraph or a stray ``**`` fails.
 
 from __future__ import annotations
 
+import io
+import zipfile
+from typing import Any
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lxml import etree  # type: ignore[import-untyped]
 
 from app.core.diff import word_diff
+from app.exports.builders import RedlineSection, build_docx_redline
+from app.exports.builders.docx_markdown import block_style
 from app.exports.builders.mdblocks import parse_blocks
 from app.exports.builders.model import Change
 from app.exports.builders.redline_blocks import accepted, reading_of, rejected, structure
 from app.exports.builders.sourcemap import Fmt, blocks_text, source_map
+
+from .builders_factory import make_meta
 
 PROPERTY = settings(max_examples=400, deadline=None)
 
@@ -166,3 +179,96 @@ def test_a_deleted_paragraph_is_deleted_with_its_mark() -> None:
     gone = [p for p in paras if any(r.text == "Gone paragraph." for r in p.runs)]
     assert gone and all(r.kind == "delete" for r in gone[0].runs)
     assert any(p.mark == "delete" for p in paras)
+
+
+# ---------------------------------------------------------------- the Word file itself
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+WordReading = list[tuple[str, list[tuple[str, bool, bool, bool, bool]]]]
+
+
+def _style_names(archive: zipfile.ZipFile) -> dict[str, str]:
+    styles = etree.fromstring(archive.read("word/styles.xml"))
+    return {
+        s.get(f"{W}styleId"): s.find(f"{W}name").get(f"{W}val") for s in styles.iter(f"{W}style")
+    }
+
+
+def _props(r_pr: Any) -> tuple[bool, bool, bool]:
+    if r_pr is None:
+        return False, False, False
+    fonts = r_pr.find(f"{W}rFonts")
+    mono = fonts is not None and fonts.get(f"{W}ascii") == "Courier New"
+    return r_pr.find(f"{W}b") is not None, r_pr.find(f"{W}i") is not None, mono
+
+
+def read_word(data: bytes, *, accept: bool) -> WordReading:
+    """Our own reader of w:ins/w:del/w:rPrChange/w:pPrChange: accept or reject all."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        body = etree.fromstring(archive.read("word/document.xml")).find(f"{W}body")
+        names = _style_names(archive)
+    out: WordReading = []
+    runs: list[tuple[str, bool, bool, bool, bool]] = []
+    for p in body.iter(f"{W}p"):
+        p_pr = p.find(f"{W}pPr")
+        mark = p_pr.find(f"{W}rPr") if p_pr is not None else None
+        mark_kind = None
+        if mark is not None:
+            mark_kind = "ins" if mark.find(f"{W}ins") is not None else "del"
+        for r in p.iter(f"{W}r"):
+            parent = r.getparent()
+            linked = parent.tag == f"{W}hyperlink" or parent.getparent().tag == f"{W}hyperlink"
+            if (parent.tag == f"{W}ins" and not accept) or (parent.tag == f"{W}del" and accept):
+                continue
+            r_pr = r.find(f"{W}rPr")
+            change = r_pr.find(f"{W}rPrChange") if r_pr is not None else None
+            props = _props(change.find(f"{W}rPr") if change is not None and not accept else r_pr)
+            text = "".join(
+                "\n" if node.tag == f"{W}br" else node.text or ""
+                for node in r
+                if node.tag in (f"{W}t", f"{W}delText", f"{W}br")
+            )
+            if not text:
+                continue
+            piece = (text, *props, linked)
+            if runs and runs[-1][1:] == piece[1:]:
+                runs[-1] = (runs[-1][0] + text, *piece[1:])
+            else:
+                runs.append(piece)
+        if mark_kind == ("del" if accept else "ins"):
+            continue  # this paragraph joins the next one
+        style = p_pr.find(f"{W}pStyle") if p_pr is not None else None
+        old = p_pr.find(f"{W}pPrChange") if p_pr is not None else None
+        if not accept and old is not None:
+            style = old.find(f"{W}pPr/{W}pStyle")
+        name = names.get(style.get(f"{W}val"), "Normal") if style is not None else "Normal"
+        out.append((name.lower(), runs))  # Word keeps built-in names in lower case
+        runs = []
+    return out
+
+
+def expected_word(markdown: str) -> WordReading:
+    blocks, glyphs = source_map(markdown)
+    out: WordReading = []
+    for block, runs in zip(blocks, blocks_text(blocks, glyphs), strict=True):
+        style = "Normal" if block.kind == "paragraph" else block_style(block) or "Normal"
+        out.append(
+            (style.lower(), [(text, f.bold, f.italic, f.code, bool(f.href)) for text, f in runs])
+        )
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_the_tracked_docx_accepted_is_the_new_text_and_rejected_the_old(
+    data: st.DataObject,
+) -> None:
+    old = data.draw(documents())
+    new = data.draw(edited(old))
+    section = RedlineSection(1, "1", "Scope", 1, tuple(changes_between(old, new)), "changed")
+    docx_bytes = build_docx_redline(make_meta(), [section])
+    heading = ("heading 1", [("1 Scope", False, False, False, False)])
+    title = read_word(docx_bytes, accept=True)[:2]  # the title block
+    assert read_word(docx_bytes, accept=True) == [*title, heading, *expected_word(new)]
+    assert read_word(docx_bytes, accept=False) == [*title, heading, *expected_word(old)]

@@ -8,7 +8,9 @@ changes:
 - a paragraph has runs of visible text, each ``equal``, ``insert`` or
   ``delete``, with its formatting (bold, italic, code, link). An ``equal``
   run whose formatting differs between the two texts carries ``old_fmt``
-  (a formatting change, Word's ``w:rPrChange``), never delete + insert;
+  (a formatting change, Word's ``w:rPrChange``), not delete + insert
+  (a link's target is no run property in Word: a link added, removed or
+  retargeted is a rewrite);
 - a paragraph ends with a mark, ``equal``, ``insert`` (the break exists only
   in the new text: rejecting it joins this paragraph to the next) or
   ``delete`` (only in the old text: accepting it joins them);
@@ -271,7 +273,10 @@ def _step(
     builder.enter(ob, nb)
     old_text = og.text if og is not None and ob is not None else ""
     new_text = ng.text if ng is not None and nb is not None else ""
-    if old_text and new_text and old_text == new_text and og is not None and ng is not None:
+    same_link = og is not None and ng is not None and og.fmt.href == ng.fmt.href
+    if old_text and new_text and old_text == new_text and same_link and ng is not None:
+        assert og is not None
+        # A link is not a run property in Word: a change of target is a rewrite.
         moved = og.fmt != ng.fmt
         builder.emit(
             Run("equal", new_text, ng.fmt, credit if moved else None, og.fmt if moved else None)
