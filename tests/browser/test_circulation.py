@@ -105,6 +105,22 @@ def test_chair_and_coordinator_download_redline_and_compilation(
     assert sent == {"format": ["docx"], "changes_since": [str(ids["Interim"])]}
     _assert_docx(content)
 
+    redline.get_by_label("Number the lines (for a meeting)").check()
+    redline.get_by_label("Word: allow edits only as tracked changes").check()
+    name, content, sent = _download(page, redline, "Word")
+    assert sent == {
+        "format": ["docx"],
+        "changes_since": [str(ids["Interim"])],
+        "line_numbers": ["true"],
+        "protect": ["true"],
+    }
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        settings = archive.read("word/settings.xml").decode()
+        assert 'w:edit="trackedChanges"' in settings
+        assert "w:lnNumType" in archive.read("word/document.xml").decode()
+    redline.get_by_label("Number the lines (for a meeting)").uncheck()
+    redline.get_by_label("Word: allow edits only as tracked changes").uncheck()
+
     against.select_option(label="Baseline")
     name, content, sent = _download(page, redline, "HTML")
     assert name == "bpg-1540-rev-1-changes.html"

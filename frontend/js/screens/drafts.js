@@ -162,6 +162,12 @@ function circulationPanel(draft, earlier, user, signal) {
   return panel;
 }
 
+const REDLINE_OPTIONS = [
+  ["line_numbers", "Number the lines (for a meeting)"],
+  ["threads", "Word: the chair’s notes and the discussion as comment replies"],
+  ["protect", "Word: allow edits only as tracked changes"],
+];
+
 function redlineTools(draft, earlier, signal) {
   const group = h("div", { class: "circulation-group redline-against", role: "group", "aria-labelledby": "redline-title" },
     h("h3", { id: "redline-title" }, "Redline"),
@@ -173,11 +179,17 @@ function redlineTools(draft, earlier, signal) {
   const fallback = earlier.find((d) => String(d.id) === String(draft.previous_id)) || earlier[0];
   const against = field("Redline against", h("select", {},
     earlier.map((d) => h("option", { value: d.id, selected: d === fallback }, draftName(d)))));
-  const buttons = CIRCULATION_FORMATS.map(([fmt, label]) => downloadButton(label, `Redline as ${label}`, () => ({
-    path: `/drafts/${draft.id}/export?${new URLSearchParams({ format: fmt, changes_since: against.input.value })}`,
-    fallback: `draft-${draft.id}-changes.${fmt}`,
-  }), signal));
-  group.append(h("div", { class: "filters" }, against.wrap, h("div", { class: "actions" }, buttons)));
+  // Meeting options: line numbers (both formats); in Word, the discussion as
+  // comment replies and "edit only with changes tracked".
+  const options = REDLINE_OPTIONS.map(([name, label]) => h("input", { type: "checkbox", id: nextId(`redline-${name}`), value: name }));
+  const optionBoxes = h("fieldset", { class: "compile-statuses redline-options" }, h("legend", {}, "Options"),
+    options.map((box, i) => h("div", { class: "field-check" }, box, h("label", { for: box.id }, REDLINE_OPTIONS[i][1]))));
+  const buttons = CIRCULATION_FORMATS.map(([fmt, label]) => downloadButton(label, `Redline as ${label}`, () => {
+    const q = new URLSearchParams({ format: fmt, changes_since: against.input.value });
+    for (const box of options) if (box.checked) q.set(box.value, "true");
+    return { path: `/drafts/${draft.id}/export?${q}`, fallback: `draft-${draft.id}-changes.${fmt}` };
+  }, signal));
+  group.append(optionBoxes, h("div", { class: "filters" }, against.wrap, h("div", { class: "actions" }, buttons)));
   return group;
 }
 
@@ -191,7 +203,7 @@ function compilationTools(draft, earlier, signal) {
     "Empty for every delegation; RUS for one.");
   const group = h("div", { class: "circulation-group compilation-filters", role: "group", "aria-labelledby": "compilation-title" },
     h("h3", { id: "compilation-title" }, "Compilation of proposals"),
-    h("p", { class: "hint" }, "A table of the proposals made on this draft’s sections, with their rationales and status."));
+    h("p", { class: "hint" }, "A table with one row per paragraph the proposals change: the current text beside each proposal’s version, with rationale and status."));
   const errors = h("div", { class: "compile-errors" });
   const problem = (message) => {
     inlineError(errors, message ? new Error(message) : null);
