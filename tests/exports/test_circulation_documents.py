@@ -27,7 +27,7 @@ from app.db import Database
 from app.demo import seed_demo_round
 from tests.conftest import Api
 from tests.dbs import settings_for
-from tests.exports.soffice import soffice_path
+from tests.exports.soffice import libreoffice_convert
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
@@ -96,29 +96,6 @@ def _xml(data: bytes, name: str) -> Any:
         return etree.fromstring(archive.read(name))
 
 
-def _convert(tmp: Path, source: Path, target: str) -> Path:
-    home = tmp / "home"
-    home.mkdir(exist_ok=True)
-    result = subprocess.run(
-        [
-            soffice_path(),
-            f"-env:UserInstallation=file://{home}/lo-profile",
-            "--headless",
-            "--convert-to",
-            target,
-            "--outdir",
-            str(tmp / target),
-            str(source),
-        ],
-        env={**os.environ, "HOME": str(home)},
-        capture_output=True,
-        timeout=180,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr.decode(errors="replace")
-    return tmp / target / (source.stem + "." + target)
-
-
 def _pdf_text(pdf: Path) -> str:
     tool = shutil.which("pdftotext")
     if tool is None:
@@ -184,12 +161,12 @@ def test_the_word_redline_reads_as_a_formatted_attributed_commented_document(
 
     source = tmp_path / "redline.docx"
     source.write_bytes(data)
-    fodt = _convert(tmp_path, source, "fodt").read_text()
+    fodt = libreoffice_convert(source, "fodt", tmp_path / "fodt").read_text()
     regions = re.findall(r"<text:changed-region.*?</text:changed-region>", fodt, re.DOTALL)
     creators = {m for r in regions for m in re.findall(r"<dc:creator>([^<]*)</dc:creator>", r)}
     assert {"CHE", "CPC", "USA"} <= creators
     assert "office:annotation" in fodt
-    pdf = _convert(tmp_path, source, "pdf")
+    pdf = libreoffice_convert(source, "pdf", tmp_path / "pdf")
     pages = _pdf_text(pdf)
     assert "FSC.GAL/23/21/Rev.1" in pages and "Original: ENGLISH" in pages
     assert re.search(r"Page 1 of \d+", pages)
@@ -217,7 +194,7 @@ def test_the_compilation_has_a_row_per_changed_paragraph_and_a_true_legend(
     assert "USA" in legend and "RUS" in legend
     source = tmp_path / "compilation.docx"
     source.write_bytes(response.content)
-    pdf = _convert(tmp_path, source, "pdf")
+    pdf = libreoffice_convert(source, "pdf", tmp_path / "pdf")
     pages = _pdf_text(pdf)
     assert "Pending" in pages and re.search(r"Page 1 of \d+", pages)
     assert not MARKDOWN_LEFTOVERS.search(pages), MARKDOWN_LEFTOVERS.search(pages)
@@ -225,6 +202,8 @@ def test_the_compilation_has_a_row_per_changed_paragraph_and_a_true_legend(
 
     html = api.get(f"/api/drafts/{round_2021['rev1']}/compilation?format=html", user="chair.esp")
     assert "6.2 \u00b6" in html.text and "**" not in html.text
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "compilation.html").write_text(html.text)
 
 
 def test_the_html_redline_shows_the_form_not_the_markdown(

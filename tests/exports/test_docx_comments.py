@@ -33,7 +33,7 @@ from app.exports.builders.docx_comments import (
 from app.exports.builders.ooxml import new_guide_document, to_bytes
 
 from .builders_factory import LATER, WHEN, make_meta
-from .test_docx_furniture import libreoffice_convert
+from .soffice import libreoffice_convert
 
 W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
 NS = {

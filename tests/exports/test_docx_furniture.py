@@ -9,7 +9,6 @@ margin numbers are checked here too, in its stylesheet and markup.
 from __future__ import annotations
 
 import io
-import os
 import re
 import subprocess
 from pathlib import Path
@@ -23,38 +22,11 @@ from docx.oxml.ns import qn
 from app.exports.builders import ExportSection, build_html, parse_docx
 from app.exports.builders.html_page import css_string
 from app.exports.builders.ooxml import new_guide_document, set_page, to_bytes
-from tests.exports.soffice import soffice_path
+from tests.exports.soffice import libreoffice_convert
 
 from .builders_factory import REFERENCE, make_meta
 
 BODY_STYLES_UNNUMBERED = ("Title", "Subtitle", "Heading 1", "Heading 2", "Header", "Footer")
-
-
-def libreoffice_convert(source: Path, target: str, outdir: Path) -> Path:
-    """Convert ``source`` with headless LibreOffice (its own profile); the converted file."""
-    soffice = soffice_path()
-    home = outdir / "home"
-    home.mkdir(parents=True, exist_ok=True)
-    result = subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{home}/lo-profile",
-            "--headless",
-            "--convert-to",
-            target,
-            "--outdir",
-            str(outdir),
-            str(source),
-        ],
-        env={**os.environ, "HOME": str(home)},
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr.decode(errors="replace")
-    converted = outdir / f"{source.stem}.{target.split(':')[0]}"
-    assert converted.exists(), result.stdout.decode(errors="replace")
-    return converted
 
 
 def pdf_page_text(pdf: Path, page: int, *, layout: bool = False) -> str:

@@ -9,8 +9,6 @@ them: a ``w14:paraId`` on each comment's last paragraph and a
 from __future__ import annotations
 
 import io
-import os
-import subprocess
 import time
 import zipfile
 from collections.abc import Collection
@@ -29,7 +27,7 @@ from app.exports.builders import docx_import as limits
 from app.exports.builders.model import ImportedComment
 from tests.conftest import Api
 from tests.exports.rounds import Round, run_round
-from tests.exports.soffice import soffice_path
+from tests.exports.soffice import libreoffice_convert
 from tests.exports.test_import_formatting import (
     WHEN,
     add_xml,
@@ -343,7 +341,6 @@ def test_comments_that_look_like_the_redlines_but_are_not_are_imported() -> None
 def test_a_file_resaved_by_libreoffice_keeps_formatting_changes_and_comments(
     tmp_path: Path,
 ) -> None:
-    soffice = soffice_path()
     document = new_document()
     change = f'<w:rPrChange w:id="1" w:author="USA" w:date="{WHEN}"><w:rPr/></w:rPrChange>'
     add_xml(document, run("States ") + run("should", "<w:b/>" + change) + run(" act."))
@@ -356,26 +353,8 @@ def test_a_file_resaved_by_libreoffice_keeps_formatting_changes_and_comments(
     source = tmp_path / "in" / "returned.docx"
     source.parent.mkdir()
     source.write_bytes(with_threads(saved(document), {reply: first}))
-    home = tmp_path / "home"
-    home.mkdir()
-    result = subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{home}/lo-profile",
-            "--headless",
-            "--convert-to",
-            "docx:MS Word 2007 XML",
-            "--outdir",
-            str(tmp_path / "out"),
-            str(source),
-        ],
-        env={**os.environ, "HOME": str(home)},
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr.decode(errors="replace")
-    section = parse_docx((tmp_path / "out" / "returned.docx").read_bytes()).sections[0]
+    saved_by_libreoffice = libreoffice_convert(source, "docx:MS Word 2007 XML", tmp_path / "out")
+    section = parse_docx(saved_by_libreoffice.read_bytes()).sections[0]
     assert section.body_accepted == (
         "States **should** act.\n\n- paper files\n- electronic files\n\nThey are kept ten years."
     )

@@ -267,8 +267,15 @@ def test_the_tracked_docx_accepted_is_the_new_text_and_rejected_the_old(
     old = data.draw(documents())
     new = data.draw(edited(old))
     section = RedlineSection(1, "1", "Scope", 1, tuple(changes_between(old, new)), "changed")
-    docx_bytes = build_docx_redline(make_meta(), [section])
+    # A document always ends with a paragraph mark Word will not delete: an
+    # unchanged section follows, as in every real guide.
+    last = RedlineSection(2, "2", "End", 1, (Change("equal", "Fin."),), "unchanged")
+    docx_bytes = build_docx_redline(make_meta(), [section, last])
     heading = ("heading 1", [("1 Scope", False, False, False, False)])
+    end = [
+        ("heading 1", [("2 End", False, False, False, False)]),
+        ("normal", [("Fin.", *[False] * 4)]),
+    ]
     title = read_word(docx_bytes, accept=True)[:2]  # the title block
-    assert read_word(docx_bytes, accept=True) == [*title, heading, *expected_word(new)]
-    assert read_word(docx_bytes, accept=False) == [*title, heading, *expected_word(old)]
+    assert read_word(docx_bytes, accept=True) == [*title, heading, *expected_word(new), *end]
+    assert read_word(docx_bytes, accept=False) == [*title, heading, *expected_word(old), *end]
