@@ -43,7 +43,7 @@ from .ooxml import new_guide_document, set_page, to_bytes
 from .redline_blocks import Para
 from .xmltext import xml_safe
 
-WIDTHS_CM = (2.2, 6.4, 7.6, 2.3, 4.4, 2.8)
+WIDTHS_CM = (2.6, 6.2, 7.2, 2.6, 4.3, 2.8)
 
 
 def _write_paras(out: ParaWriter, cell: _Cell, paras: Sequence[Para]) -> None:
@@ -88,26 +88,51 @@ def _fill(out: ParaWriter, cells: Sequence[_Cell], excerpt: Excerpt) -> None:
     _muted(cells[5], comments_text(proposal))
 
 
+def _new_row(table: Table, continued: bool) -> list[_Cell]:
+    """A row of empty cells, written as XML directly: python-docx's ``add_row`` and
+    ``cell()`` rebuild the whole grid on every call, which is quadratic in rows.
+
+    In a ``continued`` row the reference and current-text cells continue the
+    vertical merge started above them (``w:vMerge``).
+    """
+    tr = OxmlElement("w:tr")
+    for index, width in enumerate(WIDTHS_CM):
+        tc = OxmlElement("w:tc")
+        tc_pr = OxmlElement("w:tcPr")
+        tc_w = OxmlElement("w:tcW")
+        tc_w.set(qn("w:w"), str(int(Cm(width).twips)))
+        tc_w.set(qn("w:type"), "dxa")
+        tc_pr.append(tc_w)
+        if index < 2:
+            merge = OxmlElement("w:vMerge")
+            if not continued:
+                merge.set(qn("w:val"), "restart")
+            tc_pr.append(merge)
+        tc.append(tc_pr)
+        tc.append(OxmlElement("w:p"))
+        tr.append(tc)
+    table._tbl.append(tr)
+    return [_Cell(tc, table) for tc in tr.iterchildren(qn("w:tc"))]
+
+
 def _add_rows(out: ParaWriter, table: Table, row: ParagraphRow) -> None:
-    start = len(table.rows)
-    for excerpt in row.excerpts:
-        new_row = table.add_row()  # type: ignore[no-untyped-call]  # python-docx: unannotated
-        _fill(out, new_row.cells, excerpt)
-    top = table.cell(start, 0)
+    first: list[_Cell] = []
+    for index, excerpt in enumerate(row.excerpts):
+        cells = _new_row(table, continued=index > 0)
+        _fill(out, cells, excerpt)
+        first = first or cells
+    top, current = first[0], first[1]
     top.paragraphs[0].add_run(xml_safe(row.reference)).bold = True
     _muted(top, row.section.title)
-    current = table.cell(start, 1)
     _write_paras(out, current, row.current)
-    last = len(table.rows) - 1
-    if last > start:
-        top.merge(table.cell(last, 0))
-        current.merge(table.cell(last, 1))
 
 
 def _set_widths(table: Table) -> None:
-    for row in table.rows:
-        for cell, width in zip(row.cells, WIDTHS_CM, strict=True):
-            cell.width = Cm(width)
+    """Column widths: the grid and the header row (body rows carry their own)."""
+    for column, width in zip(table.columns, WIDTHS_CM, strict=True):
+        column.width = Cm(width)
+    for cell, width in zip(table.rows[0].cells, WIDTHS_CM, strict=True):
+        cell.width = Cm(width)
 
 
 def _legend(doc: Document, colours: dict[str, str]) -> None:
@@ -135,10 +160,10 @@ def build_compilation_docx(meta: ExportMeta, rows: Sequence[CompilationRow]) -> 
     _legend(doc, colours)
     if paragraph:
         table = _new_table(doc)
+        _set_widths(table)
         out = ParaWriter(doc, RevisionWriter(), Look(colours))
         for row in paragraph:
             _add_rows(out, table, row)
-        _set_widths(table)
     else:
         doc.add_paragraph("No proposals.")
     quiet = sections_without_proposals(rows)

@@ -120,6 +120,8 @@ class _Builder:
         self.break_old = self.break_new = False
         self.cause: Change | None = None  # the change that made the pending break
         self.credit: Change | None = None  # the nearest change to where the stream is
+        self.held: tuple[ChangeKind, Fmt, Fmt | None, Change | None] | None = None
+        self.buffer: list[str] = []  # text of the run being gathered
 
     def separator(self, change: Change) -> None:
         """A newline between blocks: a changed one is the cause of the next break."""
@@ -135,29 +137,46 @@ class _Builder:
             self.break_new = self.break_new or self.last_new is not None
             self.last_new = nb
 
-    def emit(self, run: Run) -> None:
+    def emit(
+        self,
+        kind: ChangeKind,
+        text: str,
+        fmt: Fmt,
+        change: Change | None = None,
+        old_fmt: Fmt | None = None,
+    ) -> None:
+        """Visible text; runs of one kind, format and credit are gathered, then joined."""
         if self.break_old or self.break_new:
-            if self.para.runs:
+            if self.para.runs or self.buffer:
                 old, new = self.break_old, self.break_new
                 mark: ChangeKind = "equal" if old and new else "insert" if new else "delete"
-                self.close(mark, self.cause or run.change or self.credit)
+                self.close(mark, self.cause or change or self.credit)
             self.break_old = self.break_new = False
             self.cause = None
         self.para_old, self.para_new = self.last_old, self.last_new
-        runs = self.para.runs
-        if runs:
-            last = runs[-1]
-            if (last.kind, last.fmt, last.old_fmt, last.change) == (
-                run.kind,
-                run.fmt,
-                run.old_fmt,
-                run.change,
-            ):
-                runs[-1] = Run(last.kind, last.text + run.text, last.fmt, last.change, last.old_fmt)
-                return
-        runs.append(run)
+        held = self.held
+        if (
+            held is not None
+            and held[0] == kind
+            and held[3] is change
+            and (held[1] is fmt or held[1] == fmt)
+            and (held[2] is old_fmt or held[2] == old_fmt)
+        ):
+            self.buffer.append(text)
+            return
+        self.flush()
+        self.held = (kind, fmt, old_fmt, change)
+        self.buffer = [text]
+
+    def flush(self) -> None:
+        if self.held is not None and self.buffer:
+            kind, fmt, old_fmt, change = self.held
+            self.para.runs.append(Run(kind, "".join(self.buffer), fmt, change, old_fmt))
+        self.held = None
+        self.buffer = []
 
     def close(self, mark: ChangeKind, cause: Change | None) -> None:
+        self.flush()
         if mark == "equal" and (self.para_old is None or self.para_new is None):
             mark = "insert" if self.para_old is None else "delete"  # one text has no block yet
             cause = cause or next((r.change for r in self.para.runs if r.change), self.credit)
@@ -174,6 +193,7 @@ class _Builder:
         self.para = Para()
 
     def finish(self) -> list[Para]:
+        self.flush()
         if self.para.runs:
             self.close("equal", None)
         return self.paras
@@ -277,16 +297,16 @@ def _step(
     if old_text and new_text and old_text == new_text and same_link and ng is not None:
         assert og is not None
         # A link is not a run property in Word: a change of target is a rewrite.
-        moved = og.fmt != ng.fmt
-        builder.emit(
-            Run("equal", new_text, ng.fmt, credit if moved else None, og.fmt if moved else None)
-        )
+        if og.fmt is ng.fmt or og.fmt == ng.fmt:
+            builder.emit("equal", new_text, ng.fmt)
+        else:
+            builder.emit("equal", new_text, ng.fmt, credit, og.fmt)
         return
     shown_by = change if change.kind != "equal" else credit
     if old_text and og is not None:
-        builder.emit(Run("delete", old_text, og.fmt, shown_by))
+        builder.emit("delete", old_text, og.fmt, shown_by)
     if new_text and ng is not None:
-        builder.emit(Run("insert", new_text, ng.fmt, shown_by))
+        builder.emit("insert", new_text, ng.fmt, shown_by)
 
 
 def whole(paras: list[Para], kind: ChangeKind, cause: Change | None) -> list[Para]:

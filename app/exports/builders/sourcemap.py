@@ -24,6 +24,7 @@ degraded, never lost.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -48,8 +49,14 @@ class Fmt:
     href: str = ""
 
 
-PLAIN = Fmt()
-CODE = Fmt(code=True)
+@functools.lru_cache(maxsize=4096)
+def fmt_of(bold: bool = False, italic: bool = False, code: bool = False, href: str = "") -> Fmt:
+    """One shared instance per format, so that equal formats are usually identical."""
+    return Fmt(bold, italic, code, href)
+
+
+PLAIN = fmt_of()
+CODE = fmt_of(code=True)
 
 
 @dataclass(frozen=True)
@@ -94,12 +101,12 @@ def _map_block(
 ) -> None:
     first, last = token.map or (0, 0)
     # Every character on the block's lines is its syntax until shown otherwise.
+    syntax = Glyph(index, "")
     for number in range(first, last):
         start, line = _line(src, starts, number)
-        for pos in range(start, start + len(line)):
-            glyphs[pos] = Glyph(index, "")
+        glyphs[start : start + len(line)] = [syntax] * len(line)
         if number < last - 1 and start + len(line) < len(src):
-            glyphs[start + len(line)] = Glyph(index, "")  # newline inside the block
+            glyphs[start + len(line)] = syntax  # newline inside the block
     if block.kind == "rule":
         start, _ = _line(src, starts, first)
         glyphs[start] = Glyph(index, "\u2014" * 3)
@@ -194,10 +201,21 @@ class _Cursor:
 
     def show(self, start: int, end: int, fmt: Fmt, text: str | None = None) -> None:
         """Content ``[start, end)`` is visible (as ``text`` if given, on its first char)."""
-        for i in range(start, end):
-            own = self.src[self.offsets[i]]
-            shown = own if text is None else text if i == start else ""
-            self.glyphs[self.offsets[i]] = Glyph(self.block, shown, fmt)
+        src, offsets, glyphs, block = self.src, self.offsets, self.glyphs, self.block
+        if text is not None:
+            glyphs[offsets[start]] = Glyph(block, text, fmt)
+            hidden = Glyph(block, "", fmt)
+            for i in range(start + 1, end):
+                glyphs[offsets[i]] = hidden
+        else:
+            made: dict[str, Glyph] = {}  # glyphs are immutable: one per character here
+            for i in range(start, end):
+                at = offsets[i]
+                char = src[at]
+                glyph = made.get(char)
+                if glyph is None:
+                    glyph = made[char] = Glyph(block, char, fmt)
+                glyphs[at] = glyph
         self.at = max(self.at, end)
 
     def skip_to(self, end: int) -> None:
@@ -229,7 +247,7 @@ def _map_inline(
     href = ""
     try:
         for tok in token.children or []:
-            fmt = Fmt(bold > 0, italic > 0, False, href)
+            fmt = fmt_of(bold > 0, italic > 0, False, href)
             kind = tok.type
             if kind in ("strong_open", "strong_close", "em_open", "em_close"):
                 cursor.skip_to(cursor.find(tok.markup) + len(tok.markup))
@@ -280,7 +298,7 @@ def _code(cursor: _Cursor, tok: Token, fmt: Fmt) -> None:
     end = closer
     if cursor.content[start:end].replace("\n", " ") != tok.content:
         start, end = start + 1, end - 1  # CommonMark strips one space at each end
-    code_fmt = Fmt(fmt.bold, fmt.italic, True, fmt.href)
+    code_fmt = fmt_of(fmt.bold, fmt.italic, True, fmt.href)
     for i in range(start, end):
         cursor.show(i, i + 1, code_fmt, " " if cursor.content[i] == "\n" else None)
     cursor.skip_to(closer + len(tok.markup))
