@@ -4,7 +4,9 @@ Generates 150 sections (about 300 KB of Markdown: paragraphs, bullet lists,
 emphasis, some Cyrillic), then a redline with word changes scattered through
 every section, credited to several delegations, plus added and removed
 sections. Times ``build_docx_redline`` over the whole corpus (best and median
-of a few runs). Quality bar (DESIGN.md section 7): under 3 s.
+of a few runs). Quality bar (DESIGN.md section 7): under 3 s. Then the
+compilation of 1,950 pending proposals (13 on each section) as DOCX and as
+HTML, timed once each (bar: under 3 s).
 
 Run: ``.venv/bin/python bench/bench_export.py [--runs N]``.
 """
@@ -17,7 +19,18 @@ import random
 import statistics
 import time
 
-from app.exports.builders import Change, ExportMeta, RedlineSection, build_docx_redline
+from app.core.diff import word_diff
+from app.exports.builders import (
+    Change,
+    CompilationProposal,
+    CompilationRow,
+    ExportMeta,
+    ExportSection,
+    RedlineSection,
+    build_compilation_docx,
+    build_compilation_html,
+    build_docx_redline,
+)
 
 _VOCABULARY = (
     "States should maintain appropriate effective measures to account for secure and "
@@ -97,6 +110,30 @@ def make_corpus(seed: int = 1540) -> list[RedlineSection]:
     return sections
 
 
+def make_compilation(corpus: list[RedlineSection], per_section: int = 13) -> list[CompilationRow]:
+    """Every section with ``per_section`` pending proposals, each amending one word."""
+    rng = random.Random(1540)
+    rows = []
+    number = 0
+    for section in corpus:
+        body = section.new_body
+        proposals = []
+        for _ in range(per_section):
+            words = body.split(" ")
+            at = rng.randrange(len(words))
+            words[at] += " " + rng.choice(WORDS)
+            who = rng.choice(DELEGATIONS)
+            changes = tuple(
+                Change(op.op, op.text, "" if op.op == "equal" else who)
+                for op in word_diff(body, " ".join(words))
+            )
+            proposals.append(CompilationProposal(number, who, (), "submitted", "Why.", changes, 0))
+            number += 1
+        current = ExportSection(section.id, section.number, section.title, section.level, body)
+        rows.append(CompilationRow(current, tuple(proposals)))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -121,6 +158,13 @@ def main() -> None:
         f"build_docx_redline: best {min(times):.3f} s, median {statistics.median(times):.3f} s "
         f"over {args.runs} runs (target < 3 s)"
     )
+    rows = make_compilation(corpus)
+    count = sum(len(r.proposals) for r in rows)
+    for name, build in (("docx", build_compilation_docx), ("html", build_compilation_html)):
+        start = time.perf_counter()
+        build(meta, rows)
+        took = time.perf_counter() - start
+        print(f"compilation {name}, {count} pending proposals: {took:.2f} s (target < 3 s)")
 
 
 if __name__ == "__main__":
