@@ -36,7 +36,7 @@ from dataclasses import dataclass, field, replace
 
 from .mdblocks import Block
 from .model import Change, ChangeKind
-from .sourcemap import SEPARATOR, Fmt, Glyph, source_map
+from .sourcemap import SEPARATOR, Fmt, Glyph, blocks_text, source_map
 
 
 @dataclass(frozen=True)
@@ -353,8 +353,6 @@ def _reading(
 
 def reading_of(markdown: str) -> Reading:
     """A Markdown text's blocks as :func:`accepted` and :func:`rejected` give them."""
-    from .sourcemap import blocks_text
-
     blocks, glyphs = source_map(markdown)
     texts = blocks_text(blocks, glyphs)
     return [((b.kind, b.level, b.ordered), runs) for b, runs in zip(blocks, texts, strict=True)]
