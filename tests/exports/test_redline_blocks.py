@@ -24,12 +24,14 @@ from lxml import etree  # type: ignore[import-untyped]
 from app.core.diff import word_diff
 from app.exports.builders import RedlineSection, build_docx_redline
 from app.exports.builders.docx_markdown import block_style
+from app.exports.builders.html_redline import paras_html
 from app.exports.builders.mdblocks import parse_blocks
 from app.exports.builders.model import Change
 from app.exports.builders.redline_blocks import accepted, reading_of, rejected, structure
 from app.exports.builders.sourcemap import Fmt, blocks_text, source_map
 
 from .builders_factory import make_meta
+from .test_builders_html import _check
 
 PROPERTY = settings(max_examples=400, deadline=None)
 
@@ -279,3 +281,14 @@ def test_the_tracked_docx_accepted_is_the_new_text_and_rejected_the_old(
     title = read_word(docx_bytes, accept=True)[:2]  # the title block
     assert read_word(docx_bytes, accept=True) == [*title, heading, *expected_word(new), *end]
     assert read_word(docx_bytes, accept=False) == [*title, heading, *expected_word(old), *end]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_the_html_redline_is_balanced_and_free_of_markdown(data: st.DataObject) -> None:
+    old = data.draw(documents())
+    new = data.draw(edited(old))
+    html = paras_html(structure(changes_between(old, new)))
+    checker = _check(html)
+    assert not checker.errors and not checker.stack, html
+    assert "**" not in html and "](" not in html

@@ -43,7 +43,14 @@ from .docx_comments import CommentWriter, Reply, protect_tracked_changes, text_p
 from .docx_markdown import Container, block_style, number_list_item
 from .mdblocks import Block
 from .model import Change, ChangeKind, ExportMeta, ProposalNote, RedlineSection
-from .ooxml import LINK_COLOUR, MONO_FONT, new_guide_document, to_bytes, word_timestamp
+from .ooxml import (
+    LINK_COLOUR,
+    MONO_FONT,
+    insert_in_order,
+    new_guide_document,
+    to_bytes,
+    word_timestamp,
+)
 from .redline_blocks import Para, Run, structure, whole
 from .sourcemap import PLAIN, Fmt
 from .xmltext import xml_safe
@@ -115,10 +122,10 @@ def _shown(r_pr: BaseOxmlElement, run: Run, look: Look) -> None:
         r_pr.remove(existing)
     element = OxmlElement("w:color")
     element.set(qn("w:val"), colour)
-    # w:strike comes before w:color, w:u after it (CT_RPr order).
+    # CT_RPr order: … w:strike … w:color … w:u … w:rPrChange.
     if run.kind == "delete":
-        r_pr.insert(_index_after(r_pr, ("w:rFonts", "w:b", "w:i")), OxmlElement("w:strike"))
-    r_pr.insert(_index_after(r_pr, ("w:rFonts", "w:b", "w:i", "w:strike")), element)
+        insert_in_order(r_pr, OxmlElement("w:strike"), ("w:color", "w:u", "w:rPrChange"))
+    insert_in_order(r_pr, element, ("w:u", "w:rPrChange"))
     if run.kind == "insert" and r_pr.find(qn("w:u")) is None:
         underline = OxmlElement("w:u")
         underline.set(qn("w:val"), "single")
@@ -129,15 +136,6 @@ def _shown(r_pr: BaseOxmlElement, run: Run, look: Look) -> None:
             underline = OxmlElement("w:u")
             r_pr.append(underline)
         underline.set(qn("w:val"), "dotted")  # formatting changed
-
-
-def _index_after(parent: BaseOxmlElement, tags: Sequence[str]) -> int:
-    names = {qn(t) for t in tags}
-    index = 0
-    for i, child in enumerate(parent):
-        if child.tag in names:
-            index = i + 1
-    return index
 
 
 def _text_run(run: Run, r_pr: BaseOxmlElement) -> BaseOxmlElement:

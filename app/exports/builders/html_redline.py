@@ -158,8 +158,8 @@ def paras_html(paras: Sequence[Para]) -> str:
                 )
                 out.append(f"<{tag}{start}>")
                 lists.append(tag)
-                if len(lists) < depth:
-                    out.append("<li>")
+                if len(lists) < depth or kind == "list_continue":
+                    out.append("<li>")  # every open list holds an open item
             if kind == "list_item":
                 out.append(f"<li{cls}>{inner}")
             else:
