@@ -17,6 +17,14 @@ CSP = (
 DOCS_PATHS = ("/docs", "/redoc")
 
 
+async def send_json(send: Send, status: int, payload: dict[str, object]) -> None:
+    """Answer from a middleware with a JSON body, before the app has run."""
+    body = json.dumps(payload).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
 class BodyTooLarge(Exception):
     pass
 
@@ -60,18 +68,7 @@ class LimitBodySize:
                 await self._reject(send)
 
     async def _reject(self, send: Send) -> None:
-        body = json.dumps({"detail": f"request body exceeds {self.max_bytes} bytes"}).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await send_json(send, 413, {"detail": f"request body exceeds {self.max_bytes} bytes"})
 
 
 class SecurityHeaders:
@@ -120,18 +117,7 @@ class RefuseNulInUrl:
         if where is not None:
             message = "the URL must not contain NUL characters"
             error = {"type": "nul_character", "loc": [where], "msg": message}
-            body = json.dumps({"detail": f"{where}: {message}", "errors": [error]}).encode()
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 422,
-                    "headers": [
-                        (b"content-type", b"application/json"),
-                        (b"content-length", str(len(body)).encode()),
-                    ],
-                }
-            )
-            await send({"type": "http.response.body", "body": body})
+            await send_json(send, 422, {"detail": f"{where}: {message}", "errors": [error]})
             return
         await self.app(scope, receive, send)
 

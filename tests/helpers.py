@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from app.seed import DEMO_PASSWORD
 from tests.conftest import Api
 
 BASE_TEXT = "States should maintain appropriate effective measures to account for items.\n"
@@ -56,3 +57,19 @@ def write_lock_is_free(db_url: str) -> bool:
         return False
     finally:
         probe.close()
+
+
+def sign_in(api: Api, username: str, password: str = DEMO_PASSWORD) -> Any:
+    """``POST /api/auth/token`` with a form, as the sign-in screen sends it: the response."""
+    return api.client.post("/api/auth/token", data={"username": username, "password": password})
+
+
+def token_of(api: Api, username: str, password: str = DEMO_PASSWORD) -> str:
+    """A fresh bearer token for ``username`` (the sign-in must succeed)."""
+    response = sign_in(api, username, password)
+    assert response.status_code == 200, response.text
+    return str(response.json()["access_token"])
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}

@@ -14,9 +14,11 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from app.auth.service import hash_password
+from app.seed import DEMO_PASSWORD
 from tests.conftest import Api
+from tests.helpers import bearer, sign_in, token_of
 
-PASSWORD = "compendium-demo"
+PASSWORD = DEMO_PASSWORD
 OTHER_ROLES = (
     "chair.esp",
     "chair.blr",
@@ -50,19 +52,8 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
 ]
 
 
-def sign_in(api: Api, username: str, password: str = PASSWORD) -> Any:
-    return api.client.post("/api/auth/token", data={"username": username, "password": password})
-
-
-def token_of(api: Api, username: str, password: str = PASSWORD) -> str:
-    response = sign_in(api, username, password)
-    assert response.status_code == 200, response.text
-    return str(response.json()["access_token"])
-
-
 def me(api: Api, token: str) -> int:
-    headers = {"Authorization": f"Bearer {token}"}
-    return int(api.client.get("/api/auth/me", headers=headers).status_code)
+    return int(api.client.get("/api/auth/me", headers=bearer(token)).status_code)
 
 
 def user_id(api: Api, username: str) -> int:
@@ -102,7 +93,7 @@ def test_admin_creates_a_user_who_can_then_sign_in(api: Api) -> None:
     assert created["is_active"] is True and created["live_tokens"] == 0
     assert "armenia-passphrase" not in str(created) and "password_hash" not in created
     token = token_of(api, "delegate.arm", "armenia-passphrase")
-    mine = api.client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}).json()
+    mine = api.client.get("/api/auth/me", headers=bearer(token)).json()
     assert mine["delegation"] == "ARM" and mine["role"] == "delegate"
     assert api.get("/api/admin/users?delegation=ARM", user="admin").json()[0]["live_tokens"] == 1
 
@@ -210,7 +201,7 @@ def test_password_reset_ends_old_tokens_and_the_new_password_signs_in(api: Api) 
 def test_token_list_gives_each_tokens_state_and_never_its_value(api: Api, db_url: str) -> None:
     usa = user_id(api, "delegate.usa")
     tokens = [token_of(api, "delegate.usa") for _ in range(3)]
-    api.client.post("/api/auth/logout", headers={"Authorization": f"Bearer {tokens[0]}"})
+    api.client.post("/api/auth/logout", headers=bearer(tokens[0]))
     middle = api.get(f"/api/admin/users/{usa}/tokens", user="admin").json()[1]["id"]
     engine = create_engine(db_url)
     with engine.begin() as conn:

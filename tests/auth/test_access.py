@@ -7,27 +7,19 @@ from typing import Any
 from sqlalchemy import create_engine, text
 
 from app.auth.service import hash_password
+from app.seed import DEMO_PASSWORD
 from tests.conftest import Api
+from tests.helpers import bearer, token_of
 
-PASSWORD = "compendium-demo"
-
-
-def sign_in(api: Api, username: str, password: str = PASSWORD) -> str:
-    response = api.client.post("/api/auth/token", data={"username": username, "password": password})
-    assert response.status_code == 200, response.text
-    return str(response.json()["access_token"])
+PASSWORD = DEMO_PASSWORD
 
 
 def me(api: Api, token: str) -> Any:
     return api.client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"})
 
 
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
 def test_sign_out_revokes_only_this_token(api: Api) -> None:
-    one, two = sign_in(api, "delegate.che"), sign_in(api, "delegate.che")
+    one, two = token_of(api, "delegate.che"), token_of(api, "delegate.che")
     assert api.client.post("/api/auth/logout", headers=bearer(one)).status_code == 204
     assert me(api, one).status_code == 401
     assert me(api, two).status_code == 200
@@ -35,7 +27,7 @@ def test_sign_out_revokes_only_this_token(api: Api) -> None:
 
 
 def test_password_change_keeps_this_session_and_ends_the_others(api: Api) -> None:
-    here, elsewhere = sign_in(api, "delegate.rus"), sign_in(api, "delegate.rus")
+    here, elsewhere = token_of(api, "delegate.rus"), token_of(api, "delegate.rus")
     response = api.client.post(
         "/api/auth/password",
         headers=bearer(here),
@@ -44,7 +36,7 @@ def test_password_change_keeps_this_session_and_ends_the_others(api: Api) -> Non
     assert response.status_code == 204, response.text
     assert me(api, here).status_code == 200
     assert me(api, elsewhere).status_code == 401
-    assert sign_in(api, "delegate.rus", "a-new-passphrase")
+    assert token_of(api, "delegate.rus", "a-new-passphrase")
     old = api.client.post(
         "/api/auth/token", data={"username": "delegate.rus", "password": PASSWORD}
     )
@@ -55,7 +47,7 @@ def test_password_change_keeps_this_session_and_ends_the_others(api: Api) -> Non
 
 
 def test_password_change_needs_the_current_password_and_a_real_change(api: Api) -> None:
-    token = sign_in(api, "delegate.cpc")
+    token = token_of(api, "delegate.cpc")
     for payload, status, detail in [
         ({"current_password": "wrong", "new_password": "long-enough-1"}, 403, "not correct"),
         ({"current_password": PASSWORD, "new_password": PASSWORD}, 422, "same"),
@@ -69,7 +61,7 @@ def test_password_change_needs_the_current_password_and_a_real_change(api: Api) 
 
 
 def test_a_password_changed_in_the_database_invalidates_old_tokens(api: Api, db_url: str) -> None:
-    token = sign_in(api, "observer")
+    token = token_of(api, "observer")
     engine = create_engine(db_url)
     with engine.begin() as conn:
         conn.execute(
@@ -78,7 +70,7 @@ def test_a_password_changed_in_the_database_invalidates_old_tokens(api: Api, db_
         )
     engine.dispose()
     assert me(api, token).status_code == 401
-    assert me(api, sign_in(api, "observer", "set-by-an-operator")).status_code == 200
+    assert me(api, token_of(api, "observer", "set-by-an-operator")).status_code == 200
 
 
 def test_me_says_what_the_role_may_do(api: Api) -> None:
