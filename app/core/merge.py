@@ -62,7 +62,10 @@ Invariants (property-tested in ``tests/core/test_merge.py``)
 from __future__ import annotations
 
 import functools
+import hashlib
 import sys
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -77,6 +80,7 @@ __all__ = [
     "ProposalInput",
     "Segment",
     "bracket",
+    "competing",
     "merge",
 ]
 
@@ -222,8 +226,7 @@ class _Codec:
         self.breaks: set[str] = set()  # whitespace tokens that end a line
 
     def encode(self, text: str) -> str:
-        get, new = self._char.get, self._new_char
-        return "".join([get(token) or new(token) for token in _tokens(text)])
+        return self.encode_tokens(_tokens(text))
 
     def _new_char(self, token: str) -> str:
         index = len(self._char)
@@ -238,8 +241,15 @@ class _Codec:
                 self.breaks.add(char)
         return char
 
+    def encode_tokens(self, tokens: Iterable[str]) -> str:
+        get, new = self._char.get, self._new_char
+        return "".join([get(token) or new(token) for token in tokens])
+
     def decode(self, encoded: str) -> str:
         return "".join(map(self._token.__getitem__, encoded))
+
+    def tokens_of(self, encoded: str) -> tuple[str, ...]:
+        return tuple(map(self._token.__getitem__, encoded))
 
     def separators(self, encoded: str) -> list[int]:
         """``sep[i]`` = number of non-whitespace tokens in ``encoded[:i]``."""
@@ -331,26 +341,66 @@ def _carry(change: list[_Edit], base: _Base, current: str) -> list[_Edit]:
 # --- combining every proposal's edits --------------------------------------------------
 
 
+def _included(group: list[_Edit]) -> dict[tuple[int, int, str], set[int]] | None:
+    """The group's distinct edits and who makes each, when it is clean by inclusion.
+
+    Clean by inclusion: no stale edit, and one proposal's edits include every other
+    proposal's; the region then reads exactly as that proposal proposed, every other
+    proposal's change is in it, and each distinct edit is credited to all making it.
+    None otherwise.
+    """
+    if any(e.stale for e in group):
+        return None
+    owners: dict[tuple[int, int, str], set[int]] = {}
+    for edit in group:
+        owners.setdefault((edit.start, edit.end, edit.new), set()).add(edit.owner)
+    by_owner: dict[int, set[tuple[int, int, str]]] = {}
+    for key, ids in owners.items():
+        for owner in ids:
+            by_owner.setdefault(owner, set()).add(key)
+    if any(keys == owners.keys() for keys in by_owner.values()):
+        return owners
+    return None
+
+
+def _readings(group: list[_Edit], current: str) -> dict[str, set[int]]:
+    """Each distinct (encoded) text of the group's region and the proposals giving it.
+
+    Every proposal gives the region of ``current`` with only its own edits applied; a
+    stale edit adds the current text itself, given by no proposal.
+    """
+    start, end = group[0].start, max(e.end for e in group)
+    by_owner: dict[int, list[_Edit]] = {}
+    for edit in group:
+        by_owner.setdefault(edit.owner, []).append(edit)
+    texts: dict[str, set[int]] = {}
+    if any(e.stale for e in group):
+        texts[current[start:end]] = set()
+    for owner, edits in by_owner.items():
+        texts.setdefault(_apply(current, start, end, edits), set()).add(owner)
+    return texts
+
+
 def _group_segments(
     group: list[_Edit], current: str, codec: _Codec, delegation: Mapping[int, str]
 ) -> list[Segment]:
-    """One group of edits over current: its clean pieces, or one Conflict.
-
-    The group is clean when one proposal's edits include every other proposal's:
-    the region then reads exactly as that proposal proposed, every other proposal's
-    change is in it, and each distinct edit is credited to all proposals making it.
-    """
-    if not any(e.stale for e in group):
-        owners: dict[tuple[int, int, str], set[int]] = {}
-        for edit in group:
-            owners.setdefault((edit.start, edit.end, edit.new), set()).add(edit.owner)
-        by_owner: dict[int, set[tuple[int, int, str]]] = {}
-        for key, ids in owners.items():
-            for owner in ids:
-                by_owner.setdefault(owner, set()).add(key)
-        if any(keys == owners.keys() for keys in by_owner.values()):
-            return _pieces(sorted(owners.items()), current, codec, delegation)
-    return [_group_segment(group, current, codec, delegation)]
+    """One group of edits over current: its clean pieces, or one Clean span or Conflict."""
+    owners = _included(group)
+    if owners is not None:
+        return _pieces(sorted(owners.items()), current, codec, delegation)
+    start, end = group[0].start, max(e.end for e in group)
+    region = codec.decode(current[start:end])
+    alternatives = sorted(
+        (
+            _alternative(codec.decode(text), owners, delegation)
+            for text, owners in _readings(group, current).items()
+        ),
+        key=lambda a: (a.proposal_ids != (), a.proposal_ids),
+    )
+    if len(alternatives) == 1:
+        only = alternatives[0]
+        return [Clean(only.text, only.proposal_ids, only.delegations, region)]
+    return [Conflict(region, tuple(alternatives))]
 
 
 def _pieces(
@@ -380,30 +430,6 @@ def _pieces(
         out.append(Clean(credit.text, credit.proposal_ids, credit.delegations, base_text))
         pos = end
     return out
-
-
-def _group_segment(
-    group: list[_Edit], current: str, codec: _Codec, delegation: Mapping[int, str]
-) -> Segment:
-    """One group of edits over current, as a Clean span or a Conflict."""
-    start, end = group[0].start, max(e.end for e in group)
-    region = codec.decode(current[start:end])
-    by_owner: dict[int, list[_Edit]] = {}
-    for edit in group:
-        by_owner.setdefault(edit.owner, []).append(edit)
-    texts: dict[str, set[int]] = {}
-    if any(e.stale for e in group):
-        texts[region] = set()
-    for owner, edits in by_owner.items():
-        texts.setdefault(codec.decode(_apply(current, start, end, edits)), set()).add(owner)
-    alternatives = sorted(
-        (_alternative(text, owners, delegation) for text, owners in texts.items()),
-        key=lambda a: (a.proposal_ids != (), a.proposal_ids),
-    )
-    if len(alternatives) == 1:
-        only = alternatives[0]
-        return Clean(only.text, only.proposal_ids, only.delegations, region)
-    return Conflict(region, tuple(alternatives))
 
 
 def _alternative(text: str, owners: set[int], delegation: Mapping[int, str]) -> Alternative:
@@ -436,11 +462,40 @@ def merge(current: str, proposals: Sequence[ProposalInput]) -> MergeResult:
 
     Raises ValueError when two proposals share a ``proposal_id``.
     """
+    codec, tokens, edits = _edits(current, proposals)
+    delegation = {p.proposal_id: p.delegation for p in proposals}
+    return MergeResult(_segments(edits, tokens, codec, delegation))
+
+
+def competing(current: str, proposals: Sequence[ProposalInput]) -> list[frozenset[int]]:
+    """The proposals that compete, as connected groups: exactly ``merge()``'s verdict.
+
+    Two proposals compete when they give different alternatives of one conflict;
+    groups join through shared proposals. A conflict between a single proposal and
+    the current text (a stale change) is no competition. The texts of the merge are
+    not built, so this costs a fraction of ``merge()``.
+    """
+    codec, tokens, edits = _edits(current, proposals)
+    edits.sort(key=lambda e: (e.start, e.end, e.owner))
+    groups: list[set[int]] = []
+    for group in _groups(edits, codec.separators(tokens)):
+        if len({e.owner for e in group}) < 2 or _included(group) is not None:
+            continue
+        readings = _readings(group, tokens)
+        if len(readings) < 2:
+            continue
+        ids = set().union(*readings.values())
+        touching = [g for g in groups if g & ids]
+        groups = [g for g in groups if not g & ids] + [ids.union(*touching)]
+    return [frozenset(g) for g in groups]
+
+
+def _edits(current: str, proposals: Sequence[ProposalInput]) -> tuple[_Codec, str, list[_Edit]]:
+    """Every proposal's edits over the encoded current text."""
     ids = [p.proposal_id for p in proposals]
     if len(set(ids)) != len(ids):
         raise ValueError("proposal ids must be unique")
     codec = _Codec()
-    aligner = Aligner(codec.blank, codec.breaks)
     tokens = codec.encode(current)
     bases: dict[str, _Base] = {}
     edits: list[_Edit] = []
@@ -449,18 +504,78 @@ def merge(current: str, proposals: Sequence[ProposalInput]) -> MergeResult:
             continue
         base = bases.get(proposal.base)
         if base is None:
-            base = bases[proposal.base] = _load_base(proposal.base, tokens, codec, aligner)
-        text = codec.encode(proposal.text)
+            base = bases[proposal.base] = _load_base(proposal.base, current, tokens, codec)
         change = [
-            _Edit(start, end, new, proposal.proposal_id)
-            for start, end, new in aligner.hunks(base.tokens, text)
+            _Edit(start, end, codec.encode_tokens(new), proposal.proposal_id)
+            for start, end, new in _hunks(proposal.base, proposal.text)
         ]
         edits.extend(_carry(change, base, tokens))
-    delegation = {p.proposal_id: p.delegation for p in proposals}
-    return MergeResult(_segments(edits, tokens, codec, delegation))
+    return codec, tokens, edits
 
 
-def _load_base(text: str, current: str, codec: _Codec, aligner: Aligner) -> _Base:
+def _load_base(text: str, current: str, encoded_current: str, codec: _Codec) -> _Base:
     encoded = codec.encode(text)
-    moved = [_Edit(s, e, new, 0, moved=True) for s, e, new in aligner.hunks(encoded, current)]
+    moved = [
+        _Edit(s, e, codec.encode_tokens(new), 0, moved=True) for s, e, new in _hunks(text, current)
+    ]
     return _Base(encoded, codec.separators(encoded), moved)
+
+
+# --- hunks, computed once per pair of texts ---------------------------------------------
+
+_Hunks = tuple[tuple[int, int, tuple[str, ...]], ...]
+HUNK_CACHE = 4096
+
+
+class _HunkCache:
+    """The hunks old→new in token terms, by a digest of both texts (LRU, thread-safe).
+
+    A section's pending proposals are merged again whenever one of them changes
+    (competing groups, previews, re-bases); each proposal's own diff does not change,
+    so it is computed once. The alignment depends only on which tokens are equal,
+    never on the code points a merge's codec happens to give them, so hunks found
+    under one codec hold under every other. Keys are digests, not the texts, so the
+    cache holds only the hunks' replacement tokens.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._entries: OrderedDict[bytes, _Hunks] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, old: str, new: str) -> _Hunks:
+        key = _digest(old, new)
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+                return found
+        codec = _Codec()
+        aligner = Aligner(codec.blank, codec.breaks)
+        encoded_old, encoded_new = codec.encode(old), codec.encode(new)
+        hunks = tuple(
+            (start, end, codec.tokens_of(replacement))
+            for start, end, replacement in aligner.hunks(encoded_old, encoded_new)
+        )
+        with self._lock:
+            self._entries[key] = hunks
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+        return hunks
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+def _digest(old: str, new: str) -> bytes:
+    h = hashlib.blake2b(digest_size=20)
+    for text in (old, new):
+        data = text.encode("utf-8", "surrogatepass")
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.digest()
+
+
+HUNKS = _HunkCache(HUNK_CACHE)  # shared by every merge in the process
+_hunks = HUNKS.get

@@ -19,7 +19,7 @@ from app.auth.models import User
 from app.auth.policy import Action, require, same_delegation
 from app.comments.models import Comment
 from app.config import Settings
-from app.core.merge import MergeResult, ProposalInput, merge
+from app.core.merge import ProposalInput, competing
 from app.db import utcnow
 from app.delegations.models import Delegation
 from app.documents import service as documents
@@ -383,25 +383,31 @@ def competing_groups(
     """Pending proposals on a section whose changes conflict, as connected groups.
 
     ``also`` adds one more proposal (e.g. a draft, to show what it would compete with).
+    The groups depend only on the section's current text and each proposal's version,
+    so they are cached by those: a support, a comment or a reread of an unchanged
+    section needs no merge. Versions and revisions are immutable, so the cache key
+    says everything, and a miss reads plain rows (no ORM objects): the merge's own
+    per-proposal diffs are cached by the engine.
     """
-    pending = list(
-        session.scalars(
-            select(Proposal).where(Proposal.section_id == section_id, Proposal.status.in_(PENDING))
-        ).all()
-    )
-    if also is not None and also not in pending:
-        pending.append(also)
-    if len(pending) < 2:
+    key_rows = session.execute(
+        select(Proposal.id, Proposal.version).where(
+            Proposal.section_id == section_id, Proposal.status.in_(PENDING)
+        )
+    ).all()
+    versions = {pid: number for pid, number in key_rows}
+    if also is not None:
+        versions[also.id] = also.version
+    if len(versions) < 2:
         return []
-    section = documents.get_section(session=session, section_id=section_id)
-    head = documents.get_revision(session=session, section=section)
-    # The groups depend only on the section's text and each proposal's version:
-    # a support, a comment or a reread of an unchanged section need no new merge.
-    key = (section_id, head.number, tuple(sorted((p.id, p.version, p.kind) for p in pending)))
+    head = session.scalar(select(Section.head).where(Section.id == section_id))
+    if head is None:
+        raise NotFound(f"section {section_id} not found")
+    key = (section_id, head, tuple(sorted(versions.items())))
     with _COMPETING_LOCK:
         cached = _COMPETING.get(key)
     if cached is None:
-        cached = _groups(merge(head.body, merge_inputs(session=session, proposals=pending)))
+        current, inputs = _competition_inputs(session, section_id, head, versions)
+        cached = competing(current, inputs)
         with _COMPETING_LOCK:
             _COMPETING[key] = cached
             while len(_COMPETING) > COMPETING_CACHE:
@@ -409,21 +415,36 @@ def competing_groups(
     return [set(group) for group in cached]
 
 
+def _competition_inputs(
+    session: Session, section_id: int, head: int, versions: dict[int, int]
+) -> tuple[str, list[ProposalInput]]:
+    """The section's current text and each proposal version as merge input, in two queries."""
+    rows = session.execute(
+        select(
+            ProposalVersion.proposal_id,
+            ProposalVersion.base_revision,
+            ProposalVersion.body,
+            Delegation.code,
+        )
+        .join(Proposal, Proposal.id == ProposalVersion.proposal_id)
+        .join(Delegation, Delegation.id == Proposal.delegation_id)
+        .where(tuple_(ProposalVersion.proposal_id, ProposalVersion.number).in_(versions.items()))
+    ).all()
+    bodies = base_bodies(
+        session=session,
+        keys=[(section_id, head)] + [(section_id, base) for _, base, _, _ in rows],
+    )
+    inputs = [
+        ProposalInput(pid, code, bodies.get((section_id, base), ""), body)
+        for pid, base, body, code in rows
+        if base is not None
+    ]
+    return bodies.get((section_id, head), ""), inputs
+
+
 COMPETING_CACHE = 512
 _COMPETING: OrderedDict[tuple[object, ...], list[frozenset[int]]] = OrderedDict()
 _COMPETING_LOCK = threading.Lock()
-
-
-def _groups(result: MergeResult) -> list[frozenset[int]]:
-    groups: list[set[int]] = []
-    for conflict in result.conflicts:
-        ids = {pid for alt in conflict.alternatives for pid in alt.proposal_ids}
-        if len(ids) < 2:
-            continue
-        touching = [g for g in groups if g & ids]
-        merged = ids.union(*touching)
-        groups = [g for g in groups if not g & ids] + [merged]
-    return [frozenset(g) for g in groups]
 
 
 def comment_counts(

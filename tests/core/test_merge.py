@@ -13,12 +13,14 @@ from diff_match_patch import diff_match_patch
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from app.core.merge import HUNKS as HUNK_CACHE
 from app.core.merge import (
     Alternative,
     Clean,
     Conflict,
     ProposalInput,
     bracket,
+    competing,
     merge,
 )
 
@@ -410,6 +412,55 @@ def test_conflicts_are_well_formed(scenario: tuple[str, list[ProposalInput]]) ->
             assert alternative.proposal_ids == tuple(sorted(alternative.proposal_ids))
             if not alternative.proposal_ids:  # the current text comes first
                 assert (index, alternative.text) == (0, conflict.base_text)
+
+
+def competing_by_merge(current: str, proposals: list[ProposalInput]) -> set[frozenset[int]]:
+    """Competing groups read off merge()'s conflicts, the plain way."""
+    groups: list[set[int]] = []
+    for conflict in merge(current, proposals).conflicts:
+        ids = {i for a in conflict.alternatives for i in a.proposal_ids}
+        if len(ids) < 2:
+            continue
+        joined = set(ids)
+        for group in [g for g in groups if g & ids]:
+            joined |= group
+            groups.remove(group)
+        groups.append(joined)
+    return {frozenset(g) for g in groups}
+
+
+@PROPERTY
+@given(scenarios())
+def test_competing_is_exactly_the_merge_verdict(scenario: tuple[str, list[ProposalInput]]) -> None:
+    current, proposals = scenario
+    assert set(competing(current, proposals)) == competing_by_merge(current, proposals)
+
+
+def test_competing_names_rivals_and_leaves_out_a_lone_stale_change() -> None:
+    usa = proposal(1, DESIGN_BASE, "maintain effective measures", "USA")
+    rus = proposal(2, DESIGN_BASE, "maintain appropriate measures", "RUS")
+    che = proposal(3, DESIGN_BASE, "maintain appropriate effective measures.", "CHE")
+    stale = proposal(
+        4, "ensure appropriate effective measures", "keep appropriate effective measures"
+    )
+    assert competing(DESIGN_BASE, [usa, rus, che]) == [frozenset({1, 2})]
+    assert competing(DESIGN_BASE, [stale, che]) == []
+
+
+@PROPERTY
+@given(scenarios(), scenarios())
+def test_cached_hunks_give_the_same_merge_under_another_codec(
+    first: tuple[str, list[ProposalInput]], second: tuple[str, list[ProposalInput]]
+) -> None:
+    """Hunks are cached across merges whose codecs number tokens differently."""
+    current, proposals = second
+    HUNK_CACHE.clear()
+    cold = merge(current, proposals)
+    merge(*first)  # fills the cache, numbering tokens in another order
+    HUNK_CACHE.clear()
+    merge(*first)
+    warm_other = merge(current, list(reversed(proposals)))
+    assert warm_other == cold
 
 
 # --- results, resolution and brackets ---------------------------------------------------
