@@ -8,11 +8,18 @@ acknowledged write is a committed write.
 SQLite runs in WAL mode with foreign keys on and a busy timeout. Requests
 that may write open their transaction with ``BEGIN IMMEDIATE``: writers queue
 on SQLite's lock at the start of the transaction instead of failing with
-"database is locked" when a read transaction tries to upgrade.
+"database is locked" when a read transaction tries to upgrade. Before that,
+they queue on a :class:`WriterLock`, which hands the lock to the next writer
+as soon as it is free, in every process serving the file.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
+import threading
+import time
+import weakref
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -99,12 +106,18 @@ def make_engine(settings: Settings) -> Engine:
         # One connection per worker thread (anyio runs sync routes on up to
         # THREADS threads), so a request never waits for the pool, only for
         # SQLite's write lock, and that only while another request writes.
-        in_memory = make_url(url).database in (None, "", ":memory:")
+        path = make_url(url).database
+        in_memory = path in (None, "", ":memory:")
         pool = {} if in_memory else {"pool_size": THREADS, "max_overflow": THREADS}
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, **pool
         )
         _configure_sqlite(engine, settings.sqlite_busy_timeout_ms, settings.sqlite_synchronous)
+        writers = WriterLock(
+            None if in_memory else f"{path}.writer", settings.sqlite_busy_timeout_ms / 1000
+        )
+        _queue_writers(engine, writers)
+        _WRITERS[engine] = writers
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=THREADS)
 
@@ -120,9 +133,33 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int, synchronous: str) ->
         cur.execute(f"PRAGMA synchronous={synchronous}")  # NORMAL or FULL (Settings)
         cur.close()
 
+
+_WRITERS: weakref.WeakKeyDictionary[Engine, WriterLock] = weakref.WeakKeyDictionary()
+
+
+def writer_lock(engine: Engine) -> WriterLock | None:
+    """The lock write transactions on this SQLite engine queue on (None: PostgreSQL)."""
+    return _WRITERS.get(engine)
+
+
+WRITER = "holds_writer_lock"  # in a pooled connection's info while it holds the WriterLock
+
+
+def _queue_writers(engine: Engine, writers: WriterLock) -> None:
+    """Write transactions take ``writers`` before ``BEGIN IMMEDIATE`` and give it back
+    when their connection returns to the pool, after the commit or the rollback."""
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN"))
+        begin = conn.get_execution_options().get("sqlite_begin", "BEGIN")
+        if begin != "BEGIN" and writers.acquire():
+            conn.info[WRITER] = True
+        conn.exec_driver_sql(begin)
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
+        if record is not None and record.info.pop(WRITER, False):
+            writers.release()
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -152,3 +189,111 @@ def end_writes(session: Session) -> None:
     """
     session.commit()
     session.bind = session.info["read_bind"]
+
+
+class WriterLock:
+    """One SQLite write transaction at a time, in turn, across every process serving the file.
+
+    SQLite admits one writer; the others wait in its busy handler, which sleeps
+    between attempts (up to 100 ms), so a writer may go on waiting long after the
+    lock is free, and the order is left to chance: under load a few writers
+    waited seconds while others went by. Writers queue here instead. The threads
+    of a process take turns first come, first served (:class:`TurnLock`); the
+    processes take an ``flock`` of ``path`` (none for an in-memory database),
+    and a process that has just let it go waits a moment before taking it again,
+    so another process waiting for it gets its turn. A waiter past ``timeout``
+    seconds goes on without the lock, to SQLite's own lock and busy timeout,
+    which stay the authority (other programs, e.g. ``compendium backup``, use
+    only those). A process killed while holding the ``flock`` loses it with its
+    file descriptor.
+    """
+
+    POLL_S = 0.0005  # between attempts at another process's flock
+    HANDOVER_S = 0.002  # after releasing: time for a waiting process to take its turn
+
+    def __init__(self, path: str | None, timeout: float) -> None:
+        self._path = path
+        self._timeout = timeout
+        self._turns = TurnLock()
+        self._fd: int | None = None
+        self._pid = 0
+        self._released_at = 0.0
+
+    def acquire(self) -> bool:
+        """Take the lock; False (not held) after the timeout."""
+        deadline = time.monotonic() + self._timeout
+        if not self._turns.acquire(self._timeout):
+            return False
+        try:
+            if self._path is None or self._lock_file(self._path, deadline):
+                return True
+        except OSError:
+            pass
+        self._turns.release()
+        return False
+
+    @property
+    def held(self) -> bool:
+        """True while some transaction holds the lock (or waits at its head)."""
+        return self._turns.held
+
+    def release(self) -> None:
+        if self._path is not None and self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            self._released_at = time.monotonic()
+        self._turns.release()
+
+    def _lock_file(self, path: str, deadline: float) -> bool:
+        if self._fd is None or self._pid != os.getpid():  # a forked child opens its own
+            self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            self._pid = os.getpid()
+        handover = self._released_at + self.HANDOVER_S - time.monotonic()
+        if handover > 0:
+            time.sleep(handover)
+        while True:
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    return False
+                time.sleep(self.POLL_S)
+
+
+class TurnLock:
+    """A lock that threads take in the order they asked for it (a ticket lock).
+
+    ``threading.Lock`` lets whichever thread the scheduler wakes first take it,
+    so under contention one writer could wait many turns. A waiter that gives up
+    leaves its ticket, which is skipped when its turn comes. Any thread may
+    release (the holder's connection is returned to the pool on another thread
+    at times).
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._next = 0  # the ticket the next caller gets
+        self._serving = 0  # the ticket whose holder may go
+        self._abandoned: set[int] = set()
+
+    @property
+    def held(self) -> bool:
+        with self._cond:
+            return self._serving < self._next
+
+    def acquire(self, timeout: float) -> bool:
+        with self._cond:
+            ticket = self._next
+            self._next += 1
+            if self._cond.wait_for(lambda: self._serving == ticket, timeout):
+                return True
+            self._abandoned.add(ticket)
+            return False
+
+    def release(self) -> None:
+        with self._cond:
+            self._serving += 1
+            while self._serving in self._abandoned:
+                self._abandoned.discard(self._serving)
+                self._serving += 1
+            self._cond.notify_all()

@@ -90,7 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 # PostgreSQL: deadlock, serialization failure, lock not available.
 RETRYABLE_SQLSTATES = frozenset({"40P01", "40001", "55P03"})
-WRITE_SLOTS = 8  # writing requests at once per process on SQLite (see WriteGate)
+WRITE_SLOTS = 4  # writing requests at once per process on SQLite (see WriteGate)
 
 
 async def _database_contention(_: Request, exc: Exception) -> JSONResponse:

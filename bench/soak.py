@@ -100,6 +100,7 @@ class Ledger:
     merges_committed: int = 0
     acked: Counter[str] = field(default_factory=Counter)
     latencies_ms: list[float] = field(default_factory=list)
+    latencies_by_kind: dict[str, list[float]] = field(default_factory=dict)
     conflicts: Counter[int] = field(default_factory=Counter)
     server_errors: list[str] = field(default_factory=list)
     other_errors: list[str] = field(default_factory=list)
@@ -207,6 +208,7 @@ class Client:
         if 200 <= r.status_code < 300:
             with self.ledger.lock:
                 self.ledger.latencies_ms.append(elapsed)
+                self.ledger.latencies_by_kind.setdefault(kind, []).append(elapsed)
                 self.ledger.acked[kind] += 1
             return r.json()
         if r.status_code == 401:
@@ -630,7 +632,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def soak(kind: str, seconds: float, clients: int, kills: int, think: float) -> bool:
+def soak(kind: str, seconds: float, clients: int, kills: int, think: float, workers: int) -> bool:
     label = "SQLite" if kind == "sqlite" else "PostgreSQL"
     print(f"\n== {label}: preparing", flush=True)
     with tempfile.TemporaryDirectory(prefix="soak-") as folder:
@@ -638,7 +640,7 @@ def soak(kind: str, seconds: float, clients: int, kills: int, think: float) -> b
         with database(kind, tmp) as url:
             codes = prepare(url, clients)
             log = tmp / "server.log"
-            server = Server(url, 1 if kind == "sqlite" else 2, log)
+            server = Server(url, workers, log)
             server.start()
             probe = httpx.get(f"{server.base}/api/health", timeout=5)
             assert probe.status_code == 200
@@ -731,6 +733,11 @@ def report(
     print(f"   acknowledged writes  {total} ({kinds})")
     print(f"   writes/s             {total / duration:.1f}")
     print(f"   write latency        p50 {p50:.0f} ms, p99 {p99:.0f} ms")
+    for kind, times in sorted(ledger.latencies_by_kind.items()):
+        print(
+            f"     {kind:18s} p50 {percentile(times, 0.50):5.0f} ms, "
+            f"p99 {percentile(times, 0.99):5.0f} ms, max {max(times):5.0f} ms"
+        )
     print(f"   expected conflicts   {sum(ledger.conflicts.values())} ({conflicts})")
     print(f"   5xx                  {len(ledger.server_errors)}")
     print(f"   other 4xx            {len(ledger.other_errors)}")
@@ -776,11 +783,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--think", type=float, default=0.1, help="mean pause between a client's actions, s"
     )
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     args = parser.parse_args(argv)
     kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
     ok = True
     for kind in kinds:
-        ok = soak(kind, args.seconds, args.clients, args.kills, args.think) and ok
+        ok = soak(kind, args.seconds, args.clients, args.kills, args.think, args.workers) and ok
     print()
     for line in SUMMARY:
         print(line)

@@ -44,7 +44,7 @@ ON_USER = error_responses(Unauthorized, Forbidden, NotFound)
 CHANGE_USER = error_responses(Unauthorized, Forbidden, NotFound, StateConflict, InvalidInput)
 
 
-def admin_user(user: CurrentUser) -> User:
+async def admin_user(user: CurrentUser) -> User:
     """The signed-in user if their role may manage users (401, 403 otherwise)."""
     require(user, Action.MANAGE_USERS)
     return user
