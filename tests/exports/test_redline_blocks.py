@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from lxml import etree  # type: ignore[import-untyped]
 
 from app.core.diff import word_diff
-from app.exports.builders import RedlineSection, build_docx_redline
+from app.exports.builders import RedlineSection, build_docx_redline, redline_blocks
 from app.exports.builders.docx_markdown import block_style
 from app.exports.builders.html_redline import paras_html
 from app.exports.builders.mdblocks import parse_blocks
@@ -148,6 +148,28 @@ def test_accept_all_gives_the_new_text_and_reject_all_the_old(data: st.DataObjec
     paras = structure(changes_between(old, new))
     assert accepted(paras) == reading_of(new)
     assert rejected(paras) == reading_of(old)
+
+
+def _per_character(builder: Any, change: Change, credit: Any, olds: Any, news: Any) -> None:
+    for og, ng in zip(olds, news, strict=True):
+        redline_blocks._step(builder, change, credit, og, ng)
+
+
+@PROPERTY
+@given(st.data())
+def test_unchanged_stretches_read_as_they_do_character_by_character(data: st.DataObject) -> None:
+    """The fast path over unchanged text builds exactly the paragraphs of the slow one."""
+    old = data.draw(documents())
+    new = data.draw(edited(old))
+    changes = changes_between(old, new)
+    fast = structure(changes)
+    stretch = redline_blocks._equal_stretch
+    redline_blocks._equal_stretch = _per_character  # type: ignore[assignment]
+    try:
+        slow = structure(changes)
+    finally:
+        redline_blocks._equal_stretch = stretch  # type: ignore[assignment]
+    assert fast == slow
 
 
 def test_emphasis_added_is_a_formatting_change_not_a_rewrite() -> None:

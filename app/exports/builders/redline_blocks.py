@@ -108,7 +108,7 @@ class _Builder:
     properties are those of the blocks current when its text was shown.
     """
 
-    def __init__(self, old_blocks: list[Block], new_blocks: list[Block]) -> None:
+    def __init__(self, old_blocks: Sequence[Block], new_blocks: Sequence[Block]) -> None:
         self.old_blocks = old_blocks
         self.new_blocks = new_blocks
         self.paras: list[Para] = []
@@ -271,11 +271,54 @@ def structure(changes: Sequence[Change]) -> list[Para]:
             new_glyphs[pn : pn + size] if change.kind != "delete" else [None] * size
         )
         credit = nearest[index]
-        for og, ng in zip(olds, news, strict=True):
-            _step(builder, change, credit, og, ng)
+        if change.kind == "equal":
+            _equal_stretch(builder, change, credit, olds, news)  # type: ignore[arg-type]
+        else:
+            for og, ng in zip(olds, news, strict=True):
+                _step(builder, change, credit, og, ng)
         po += size if change.kind != "insert" else 0
         pn += size if change.kind != "delete" else 0
     return builder.finish()
+
+
+def _equal_stretch(
+    builder: _Builder,
+    change: Change,
+    credit: Change | None,
+    olds: Sequence[Glyph],
+    news: Sequence[Glyph],
+) -> None:
+    """Unchanged text, a stretch of same-block, same-format characters at a time.
+
+    Exactly what :func:`_step` does character by character (a property test holds
+    the two equal): inside one block of each text, with one format and the same
+    visible text on both sides, every character is an equal run of that format,
+    and consecutive equal runs are gathered anyway. Anything else (a separator, a
+    change of format or link, hidden syntax on one side only) goes by ``_step``.
+    """
+    i, end = 0, len(olds)
+    while i < end:
+        og, ng = olds[i], news[i]
+        ob, nb, fmt = og.block, ng.block, og.fmt
+        if ob == SEPARATOR or nb == SEPARATOR or ng.fmt is not fmt or og.text != ng.text:
+            _step(builder, change, credit, og, ng)
+            i += 1
+            continue
+        texts = [ng.text]
+        i += 1
+        while i < end:
+            og, ng = olds[i], news[i]
+            if og.block != ob or ng.block != nb or og.fmt is not fmt or ng.fmt is not fmt:
+                break
+            if og.text != ng.text:
+                break
+            texts.append(ng.text)
+            i += 1
+        builder.credit = credit
+        builder.enter(ob, nb)
+        text = "".join(texts)
+        if text:
+            builder.emit("equal", text, fmt)
 
 
 def _step(

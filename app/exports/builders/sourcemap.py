@@ -71,14 +71,19 @@ class Glyph:
 _SEP = Glyph(SEPARATOR, "")
 
 
-def source_map(markdown: str) -> tuple[list[Block], list[Glyph]]:
-    """The blocks of ``markdown`` and one glyph per source character."""
+@functools.lru_cache(maxsize=64)
+def source_map(markdown: str) -> tuple[tuple[Block, ...], tuple[Glyph, ...]]:
+    """The blocks of ``markdown`` and one glyph per source character.
+
+    Cached (both are immutable): a compilation maps one section's current text
+    once for all of its proposals, not once per proposal.
+    """
     glyphs = [_SEP] * len(markdown)
     starts = _line_starts(markdown)
     pairs = parse_with_tokens(markdown)
     for index, (block, token) in enumerate(pairs):
         _map_block(markdown, starts, index, block, token, glyphs)
-    return [block for block, _ in pairs], glyphs
+    return tuple(block for block, _ in pairs), tuple(glyphs)
 
 
 def _line_starts(text: str) -> list[int]:
