@@ -13,6 +13,12 @@ PLACEHOLDER_SECRETS = frozenset({"", "changethis", "change-me", "secret", "dev-s
 DEV_SECRET = "dev-secret-key"
 
 
+# The largest section text, and so the largest text any diff, merge or redline
+# request carries: what those algorithms handle within their per-request budgets
+# (``make bench`` measures it). Settings may lower it, not raise it.
+MAX_SECTION_CHARS = 200_000
+
+
 class Settings(BaseSettings):
     """Everything an operator may configure; defaults suit a laptop."""
 
@@ -26,7 +32,7 @@ class Settings(BaseSettings):
     secret_key: str = DEV_SECRET
     token_ttl_hours: int = Field(default=12, ge=1, le=24 * 90)
     max_request_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
-    max_section_chars: int = Field(default=200_000, ge=1000)
+    max_section_chars: int = Field(default=MAX_SECTION_CHARS, ge=1000, le=MAX_SECTION_CHARS)
     max_title_chars: int = Field(default=300, ge=10)
     diff_timeout_seconds: float = Field(default=1.0, gt=0)
     stream_recheck_seconds: float = Field(

@@ -73,3 +73,8 @@ def token_of(api: Api, username: str, password: str = DEMO_PASSWORD) -> str:
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def first_subsection(guide: dict[str, Any]) -> dict[str, Any]:
+    """The guide's first section that has a parent (a subsection)."""
+    return next(s for s in guide["sections"] if s["parent_id"] is not None)

@@ -61,6 +61,7 @@ __all__ = ["redline_html", "redline_ops_html"]
 _MIN_SIMILARITY = 0.3
 _MAX_ALIGN_CELLS = 2500  # beyond this, pair blocks by kind only (no similarity DP)
 WORD_BUDGET = 4_000_000  # squared item counts word-diffed in one redline
+DIFF_OVERHEAD = 1_500  # budget units one diff costs whatever its size (its setup and clean-up)
 _SENTINEL = "\x00"  # markdown-it turns NUL in input into U+FFFD, so it is free
 _CONTEXT_BASE = 0x100  # first character numbering an inline tag context
 
@@ -299,8 +300,9 @@ class _Redliner:
     """Redlines block trees; word diffs spend from one budget per redline.
 
     Each inline or code diff costs the square of its item count (Myers' worst
-    case); once ``WORD_BUDGET`` is spent, a changed block is shown whole, deleted
-    then inserted. The bound depends on the texts only, so a redline is the same
+    case) plus ``DIFF_OVERHEAD`` (thousands of small diffs, e.g. a rewritten list
+    of 12,000 items, cost more in setup than in search); once ``WORD_BUDGET`` is
+    spent, a changed block is shown whole, deleted then inserted. The bound depends on the texts only, so a redline is the same
     every time and no input makes it cost more than about half a second.
     """
 
@@ -309,9 +311,10 @@ class _Redliner:
         self.budget = WORD_BUDGET
 
     def _afford(self, size: int) -> bool:
-        if size * size > self.budget:
+        cost = size * size + DIFF_OVERHEAD
+        if cost > self.budget:
             return False
-        self.budget -= size * size
+        self.budget -= cost
         return True
 
     def blocks(self, old: Sequence[_Block], new: Sequence[_Block]) -> str:

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
+from app.config import MAX_SECTION_CHARS
 from app.deps import MAX_ID
 from app.schemas import InputModel, OutputModel, Text
 
@@ -23,7 +24,7 @@ class Resolution(InputModel):
     choose: int | None = Field(
         default=None, ge=0, le=MAX_ID, description="A proposal id, or 0 to keep the current text"
     )
-    text: Text | None = Field(default=None, max_length=200_000)
+    text: Text | None = Field(default=None, max_length=MAX_SECTION_CHARS)
     bracket: bool = False
 
     @model_validator(mode="after")

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from app.config import MAX_SECTION_CHARS
 from app.deps import MAX_ID
 from app.schemas import InputModel, OutputModel, Text
 
@@ -99,8 +100,8 @@ class ProposalVersionRead(OutputModel):
 
 
 class RedlineRequest(InputModel):
-    old: Text = Field(max_length=400_000)
-    new: Text = Field(max_length=400_000)
+    old: Text = Field(max_length=MAX_SECTION_CHARS)
+    new: Text = Field(max_length=MAX_SECTION_CHARS)
 
 
 class RedlineRead(OutputModel):

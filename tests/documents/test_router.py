@@ -5,10 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.conftest import Api
-
-
-def first_subsection(guide: dict[str, Any]) -> dict[str, Any]:
-    return next(s for s in guide["sections"] if s["parent_id"] is not None)
+from tests.helpers import first_subsection
 
 
 def test_documents_list_the_guide(api: Api) -> None:
