@@ -302,8 +302,10 @@ class _Redliner:
     Each inline or code diff costs the square of its item count (Myers' worst
     case) plus ``DIFF_OVERHEAD`` (thousands of small diffs, e.g. a rewritten list
     of 12,000 items, cost more in setup than in search); once ``WORD_BUDGET`` is
-    spent, a changed block is shown whole, deleted then inserted. The bound depends on the texts only, so a redline is the same
-    every time and no input makes it cost more than about half a second.
+    spent, a changed block is shown whole, deleted then inserted. The bound
+    depends on the texts only, so a redline is the same every time; what is left
+    (parsing and rendering) is linear in the texts, which ``MAX_SECTION_CHARS``
+    bounds.
     """
 
     def __init__(self, *, timeout: float) -> None:
