@@ -38,6 +38,7 @@ deterministic and every choice above is a total order).
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -80,13 +81,16 @@ class _Run:
     stop: int
 
 
+@functools.lru_cache(maxsize=256)
 def _words(text: str) -> tuple[str, ...]:
+    """The non-whitespace tokens; cached, as every proposal of a merge shares its base."""
     return tuple(t for t in tokenize(text) if not t.isspace())
 
 
 def _located(old: str, new: str) -> Iterator[tuple[DiffOp, _Run]]:
     """``word_diff(old, new)`` with each op's place among the words of its side."""
-    sides = {"equal": _words(old), "delete": _words(old), "insert": _words(new)}
+    old_words = _words(old)
+    sides = {"equal": old_words, "delete": old_words, "insert": _words(new)}
     at = {"old": 0, "new": 0}
     for op in word_diff(old, new):
         count = len(_words(op.text))
