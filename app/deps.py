@@ -14,8 +14,8 @@ from app.auth.models import AccessToken, User
 from app.config import Settings
 from app.db import Database, utcnow
 from app.errors import Unauthorized
+from app.schemas import MAX_ID
 
-MAX_ID = 2_147_483_647
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="A positive id")]
 
 _bearer = HTTPBearer(auto_error=False, description="Token from POST /api/auth/token")

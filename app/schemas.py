@@ -27,6 +27,8 @@ from app.core.tokenize import normalize_text
 
 T = TypeVar("T")
 
+MAX_ID = 2_147_483_647  # the largest id a path, query or body may name (a 32-bit key)
+
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # in a str, a valid pair is one character
 

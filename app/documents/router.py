@@ -11,7 +11,7 @@ from app.core.diff import ops_as_dicts, word_diff
 from app.core.markdown import render_markdown
 from app.core.redline import redline_html, redline_ops_html
 from app.db import SessionDep
-from app.deps import MAX_ID, CurrentUser, IdPath, SettingsDep
+from app.deps import CurrentUser, IdPath, SettingsDep
 from app.documents import service
 from app.documents.models import Section, SectionRevision
 from app.documents.schemas import (
@@ -34,6 +34,7 @@ from app.errors import (
     Unauthorized,
     error_responses,
 )
+from app.schemas import MAX_ID
 
 router = APIRouter(prefix="/api", tags=["documents"])
 RevisionQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]

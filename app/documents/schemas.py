@@ -6,8 +6,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from app.deps import MAX_ID
-from app.schemas import InputModel, OutputModel, Text
+from app.schemas import MAX_ID, InputModel, OutputModel, Text
 
 
 class DocumentRead(OutputModel):

@@ -30,10 +30,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from app.auth import service as auth_service
 from app.config import Settings
 from app.db import Database
-from app.deps import MAX_ID, CurrentAccess, DatabaseDep, SettingsDep
+from app.deps import CurrentAccess, DatabaseDep, SettingsDep
 from app.errors import Unauthorized, error_responses
 from app.events.hub import BATCH, EventHub, Subscription, hub_of
 from app.events.schemas import Event, StreamTicketRead, Viewer
+from app.schemas import MAX_ID
 
 HEARTBEAT_SECONDS = 15.0
 RETRY_MS = 3000

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile, status
 
 from app.db import SessionDep
-from app.deps import MAX_ID, CurrentUser, DatabaseDep, IdPath, SettingsDep
+from app.deps import CurrentUser, DatabaseDep, IdPath, SettingsDep
 from app.drafts import service as drafts
 from app.drafts.models import Draft
 from app.errors import (
@@ -30,6 +30,7 @@ from app.exports.schemas import (
 from app.proposals import views as proposal_views
 from app.proposals.models import ProposalStatus
 from app.proposals.schemas import ProposalRead
+from app.schemas import MAX_ID
 
 router = APIRouter(prefix="/api", tags=["exports"])
 IMPORT_ERRORS = error_responses(

@@ -6,9 +6,8 @@ from datetime import date, datetime
 
 from pydantic import Field, model_validator
 
-from app.deps import MAX_ID
 from app.meetings.models import MeetingFormat
-from app.schemas import InputModel, Omittable, OutputModel, Text
+from app.schemas import MAX_ID, InputModel, Omittable, OutputModel, Text
 
 
 class MeetingCreate(InputModel):

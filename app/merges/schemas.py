@@ -8,8 +8,7 @@ from typing import Annotated
 from pydantic import Field, model_validator
 
 from app.config import MAX_SECTION_CHARS
-from app.deps import MAX_ID
-from app.schemas import InputModel, OutputModel, Text
+from app.schemas import MAX_ID, InputModel, OutputModel, Text
 
 
 class MergeCreate(InputModel):

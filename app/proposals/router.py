@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, status
 
 from app.core.redline import redline_html
 from app.db import SessionDep, end_writes
-from app.deps import MAX_ID, CurrentUser, IdPath, SettingsDep
+from app.deps import CurrentUser, IdPath, SettingsDep
 from app.documents import service as documents
 from app.errors import (
     Forbidden,
@@ -32,6 +32,7 @@ from app.proposals.schemas import (
     RedlineRead,
     RedlineRequest,
 )
+from app.schemas import MAX_ID
 
 router = APIRouter(prefix="/api", tags=["proposals"])
 WRITE_ERRORS = error_responses(
