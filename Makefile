@@ -39,10 +39,11 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 bench: $(STAMP)
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }  # the load generator
 	$(BIN)/python -m bench
 
 soak: $(STAMP)
 	$(BIN)/python -m bench.soak
 
 clean:
-	rm -rf $(VENV) compendium.db compendium.db-wal compendium.db-shm .pytest_cache .mypy_cache
+	rm -rf $(VENV) compendium.db compendium.db-wal compendium.db-shm compendium.db.writer .pytest_cache .mypy_cache
