@@ -80,6 +80,7 @@ __all__ = [
     "ProposalInput",
     "Segment",
     "bracket",
+    "carry_each",
     "competing",
     "merge",
 ]
@@ -465,6 +466,25 @@ def merge(current: str, proposals: Sequence[ProposalInput]) -> MergeResult:
     codec, tokens, edits = _edits(current, proposals)
     delegation = {p.proposal_id: p.delegation for p in proposals}
     return MergeResult(_segments(edits, tokens, codec, delegation))
+
+
+def carry_each(current: str, proposals: Sequence[ProposalInput]) -> dict[int, MergeResult]:
+    """Each proposal merged alone onto ``current``: ``merge(current, [p])`` for every p.
+
+    Carrying pending proposals forward after a merge asks this of every proposal
+    on a section; the current text and the bases shared by several proposals are
+    encoded and diffed once instead of once per proposal.
+    """
+    codec, tokens, edits = _edits(current, proposals)
+    own: dict[int, list[_Edit]] = {}
+    for edit in edits:
+        own.setdefault(edit.owner, []).append(edit)
+    return {
+        p.proposal_id: MergeResult(
+            _segments(own.get(p.proposal_id, []), tokens, codec, {p.proposal_id: p.delegation})
+        )
+        for p in proposals
+    }
 
 
 def competing(current: str, proposals: Sequence[ProposalInput]) -> list[frozenset[int]]:

@@ -8,6 +8,7 @@ made against the new revision, with the same change. Otherwise it is flagged
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 
 from sqlalchemy import select
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 from app.audit import service as audit
 from app.auth.models import User
 from app.config import Settings
-from app.core.merge import merge as merge_texts
+from app.core.merge import MergeResult, ProposalInput, carry_each
 from app.documents import service as documents
 from app.documents.models import Document, Section
 from app.errors import InvalidInput
@@ -81,7 +82,11 @@ def add_sections(
 
 
 def forward(*, session: Session, section_ids: Sequence[int], merge: Merge, user: User) -> None:
-    """Re-base or flag every pending proposal on the sections this merge changed."""
+    """Re-base or flag every pending proposal on the sections this merge changed.
+
+    Reads in a fixed number of queries and carries each section's proposals in
+    one pass of the engine (``carry_each``), then writes proposal by proposal.
+    """
     if not section_ids:
         return
     pending = session.scalars(
@@ -93,19 +98,46 @@ def forward(*, session: Session, section_ids: Sequence[int], merge: Merge, user:
         )
         .order_by(Proposal.id)
     ).all()
+    if not pending:
+        return
+    versions = proposals.current_versions(session=session, proposals=pending)
+    sections = {
+        s.id: s for s in session.scalars(select(Section).where(Section.id.in_(section_ids)))
+    }
+    heads = proposals.base_bodies(session=session, keys=[(s.id, s.head) for s in sections.values()])
+    section_of = {p.id: p.section_id for p in pending}
+    by_section: dict[int, list[ProposalInput]] = defaultdict(list)
+    for one in proposals.merge_inputs(session=session, proposals=pending):
+        section_id = section_of[one.proposal_id]
+        assert section_id is not None  # pending on one of section_ids
+        by_section[section_id].append(one)
+    carried: dict[int, MergeResult] = {}
+    for section_id, inputs in by_section.items():
+        section = sections[section_id]
+        if section.deleted_at is None:
+            carried.update(carry_each(heads.get((section_id, section.head), ""), inputs))
     for proposal in pending:
-        _carry_one(session, proposal, merge, user)
+        assert proposal.section_id is not None
+        _carry_one(
+            session,
+            proposal,
+            versions[proposal.id],
+            sections[proposal.section_id],
+            carried.get(proposal.id),
+            merge,
+            user,
+        )
 
 
-def _carry_one(session: Session, proposal: Proposal, merge: Merge, user: User) -> None:
-    section = session.get(Section, proposal.section_id)
-    assert section is not None
-    version = proposals.current_version(session=session, proposal=proposal)
-    inputs = proposals.merge_inputs(session=session, proposals=[proposal])
-    result = None
-    if section.deleted_at is None and inputs:
-        head = documents.get_revision(session=session, section=section)
-        result = merge_texts(head.body, inputs)
+def _carry_one(
+    session: Session,
+    proposal: Proposal,
+    version: ProposalVersion,
+    section: Section,
+    result: MergeResult | None,
+    merge: Merge,
+    user: User,
+) -> None:
     if result is None or not result.clean:
         proposal.needs_rebase = True
         action, summary = "needs_rebase", f"conflicts with merge #{merge.id}"
@@ -125,7 +157,6 @@ def _carry_one(session: Session, proposal: Proposal, merge: Merge, user: User) -
             )
         )
         action, summary = "rebased", f"onto revision {section.head} after merge #{merge.id}"
-    session.flush()
     audit.record(
         session=session,
         actor=user,

@@ -20,6 +20,7 @@ from app.core.merge import (
     Conflict,
     ProposalInput,
     bracket,
+    carry_each,
     competing,
     merge,
 )
@@ -434,6 +435,14 @@ def competing_by_merge(current: str, proposals: list[ProposalInput]) -> set[froz
 def test_competing_is_exactly_the_merge_verdict(scenario: tuple[str, list[ProposalInput]]) -> None:
     current, proposals = scenario
     assert set(competing(current, proposals)) == competing_by_merge(current, proposals)
+
+
+@PROPERTY
+@given(scenarios())
+def test_carrying_each_is_merging_each_alone(scenario: tuple[str, list[ProposalInput]]) -> None:
+    current, proposals = scenario
+    carried = carry_each(current, proposals)
+    assert carried == {p.proposal_id: merge(current, [p]) for p in proposals}
 
 
 def test_competing_names_rivals_and_leaves_out_a_lone_stale_change() -> None:
