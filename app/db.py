@@ -15,6 +15,7 @@ as soon as it is free, in every process serving the file.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import threading
@@ -98,6 +99,9 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        writers = writer_lock(self.engine)
+        if writers is not None:
+            writers.close()
 
 
 def make_engine(settings: Settings) -> Engine:
@@ -238,21 +242,30 @@ class WriterLock:
         return self._turns.held
 
     def release(self) -> None:
-        if self._path is not None and self._fd is not None:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
+        fd = self._fd
+        if self._path is not None and fd is not None:
+            with contextlib.suppress(OSError):  # closed by dispose(): the flock went with it
+                fcntl.flock(fd, fcntl.LOCK_UN)
             self._released_at = time.monotonic()
         self._turns.release()
 
+    def close(self) -> None:
+        """Close the lock file (the engine is disposed); it is opened again if needed."""
+        if self._fd is not None and self._pid == os.getpid():
+            os.close(self._fd)
+        self._fd = None
+
     def _lock_file(self, path: str, deadline: float) -> bool:
-        if self._fd is None or self._pid != os.getpid():  # a forked child opens its own
-            self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        fd = self._fd
+        if fd is None or self._pid != os.getpid():  # a forked child opens its own
+            fd = self._fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
             self._pid = os.getpid()
         handover = self._released_at + self.HANDOVER_S - time.monotonic()
         if handover > 0:
             time.sleep(handover)
         while True:
             try:
-                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # EBADF if closed meanwhile
                 return True
             except BlockingIOError:
                 if time.monotonic() >= deadline:
