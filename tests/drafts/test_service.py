@@ -51,16 +51,20 @@ def test_settle_silences_records_adoption_after_the_deadline(db_url: str) -> Non
 
 
 def test_the_ticker_settles_through_the_app_clock(db_url: str) -> None:
-    from fastapi.testclient import TestClient
-
+    """One pass of the ticker reads the app's clock (the app is not started: no
+    background ticker races the pass under test)."""
     from app.drafts.ticker import settle_once
     from app.main import create_app
 
     app = create_app(settings_for(db_url))
-    with TestClient(app):
-        database = app.state.database
+    database = app.state.database
+    try:
         with database.session(write=True) as session, session.begin():
             draft_under_silence(session, until=T0 + timedelta(hours=1))
+        app.state.clock = lambda: T0 + timedelta(minutes=30)
+        assert settle_once(app) == 0  # the app's clock says the deadline is ahead
         app.state.clock = lambda: T0 + timedelta(hours=2)
         assert settle_once(app) == 1
         assert settle_once(app) == 0
+    finally:
+        database.dispose()
