@@ -76,7 +76,7 @@ from sqlalchemy import func, select
 
 from app.proposals.models import Proposal, ProposalVersion
 from bench import corpus
-from tests.live import free_port
+from tests.live import free_port, stop
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
 REAL_APP = "app.main:create_app"
@@ -185,12 +185,7 @@ def serve(
         _wait_until_up(server, probe, headers)
         yield server
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc, timeout=15)
 
 
 def _wait_until_up(server: Server, probe: str, headers: dict[str, str]) -> None:

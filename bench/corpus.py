@@ -465,6 +465,29 @@ def _user(session: Session, username: str) -> User:
     return session.scalars(select(User).where(User.username == username)).one()
 
 
+def add_state_delegates(
+    session: Session, *, prefix: str, password_hash: str, limit: int | None = None
+) -> list[User]:
+    """One delegate (``<prefix>.<code>``) for each participating State, by code."""
+    codes = list(
+        session.scalars(
+            select(Delegation.code)
+            .where(Delegation.kind == DelegationKind.STATE)
+            .order_by(Delegation.code)
+        )
+    )[:limit]
+    return [
+        auth_service.create_user_hashed(
+            session=session,
+            username=f"{prefix}.{code.lower()}",
+            delegation_code=code,
+            role=Role.DELEGATE,
+            password_hash=password_hash,
+        )
+        for code in codes
+    ]
+
+
 def build(url: str) -> Corpus:
     """Seed, add the States' delegates, grow the guide, make the March draft and Rev.1."""
     settings = settings_for(url)
@@ -473,23 +496,10 @@ def build(url: str) -> Corpus:
     password_hash = auth_service.hash_password(PASSWORD)  # Argon2 once, for every delegate
     with database.session(write=True) as session, session.begin():
         seed_all(session=session, settings=settings)
-        codes = list(
-            session.scalars(
-                select(Delegation.code)
-                .where(Delegation.kind == DelegationKind.STATE)
-                .order_by(Delegation.code)
-            )
-        )
-        states = []
-        for code in codes:
-            user = auth_service.create_user_hashed(
-                session=session,
-                username=f"bench.{code.lower()}",
-                delegation_code=code,
-                role=Role.DELEGATE,
-                password_hash=password_hash,
-            )
-            states.append(user.username)
+        states = [
+            user.username
+            for user in add_state_delegates(session, prefix="bench", password_hash=password_hash)
+        ]
         document = documents.get_document(session=session, slug=DOCUMENT_SLUG)
         _grow_guide(session, document, settings, rnd)
         chair = _user(session, CHAIR)

@@ -52,13 +52,13 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
 from app.auth import service as auth_service
-from app.auth.models import Role
 from app.comments.models import Comment
 from app.db import Database
-from app.delegations.models import Delegation, DelegationKind
+from app.delegations.models import Delegation
 from app.migrate import upgrade
 from app.proposals.models import Proposal, ProposalSupport, ProposalVersion
 from app.seed import DEMO_PASSWORD, seed_all
+from bench.corpus import add_state_delegates
 from tests.dbs import settings_for
 from tests.live import _wait_until_up, free_port
 
@@ -519,21 +519,10 @@ def prepare(url: str, clients: int) -> list[str]:
     password_hash = auth_service.hash_password(PASSWORD)
     with db.session(write=True) as session, session.begin():
         seed_all(session=session, settings=settings)
-        codes = list(
-            session.scalars(
-                select(Delegation.code)
-                .where(Delegation.kind == DelegationKind.STATE)
-                .order_by(Delegation.code)
-            )
-        )[:clients]
-        for code in codes:
-            auth_service.create_user_hashed(
-                session=session,
-                username=f"soak.{code.lower()}",
-                delegation_code=code,
-                role=Role.DELEGATE,
-                password_hash=password_hash,
-            )
+        delegates = add_state_delegates(
+            session, prefix="soak", password_hash=password_hash, limit=clients
+        )
+        codes = [user.delegation.code for user in delegates]
     db.dispose()
     return codes
 

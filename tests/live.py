@@ -67,12 +67,17 @@ def live_server(
         _wait_until_up(base, proc)
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
+
+
+def stop(proc: subprocess.Popen[bytes], timeout: float = 10) -> None:
+    """Ask a server to stop (SIGTERM: a graceful shutdown); kill it after ``timeout``."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def _wait_until_up(base: str, proc: subprocess.Popen[bytes]) -> None:

@@ -24,7 +24,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.live import _wait_until_up, free_port
+from tests.live import _wait_until_up, free_port, stop
 
 CHECKOUT = Path(__file__).resolve().parent.parent
 # Each folder of the checkout, and where the wheel carries it.
@@ -107,12 +107,7 @@ def test_installed_wheel_migrates_seeds_and_serves_from_any_folder(
         )
         index = httpx.get(f"{base}/")
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
         log.close()
 
     assert guide.status_code == 200
