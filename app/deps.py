@@ -44,7 +44,7 @@ DatabaseDep = Annotated[Database, Depends(get_database)]
 
 
 def current_access(
-    request: Request,
+    database: DatabaseDep,
     settings: SettingsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> AccessToken:
@@ -55,7 +55,6 @@ def current_access(
     """
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized()
-    database: Database = request.app.state.database
     with database.session(write=False) as session:
         return auth_service.access_for_token(
             session=session, token=credentials.credentials, settings=settings

@@ -29,7 +29,6 @@ items; the redline uses it on inline items that carry their formatting.
 
 from __future__ import annotations
 
-import functools
 from bisect import bisect_left
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
@@ -37,7 +36,7 @@ from typing import Literal, TypeVar
 
 from diff_match_patch import diff_match_patch
 
-from app.core.tokenize import tokenize
+from app.core.tokenize import tokens
 
 __all__ = ["DiffOp", "OpKind", "TooManyTokensError", "diff_tokens", "ops_as_dicts", "word_diff"]
 
@@ -208,17 +207,10 @@ def _merge(pairs: list[tuple[OpKind, str]]) -> list[DiffOp]:
     return merged
 
 
-@functools.lru_cache(maxsize=256)
-def _tokens(text: str) -> tuple[str, ...]:
-    """A text's tokens, cached: a compilation diffs every proposal of a section
-    against the same current text."""
-    return tuple(tokenize(text))
-
-
 def word_diff(old: str, new: str, *, timeout: float = 1.0) -> list[DiffOp]:
     """Word-level diff of ``old`` into ``new`` with semantic cleanup."""
     try:
-        runs = diff_tokens(_tokens(old), _tokens(new), timeout=timeout)
+        runs = diff_tokens(tokens(old), tokens(new), timeout=timeout)
     except TooManyTokensError:
         chars = _run_dmp(old, new, timeout=timeout, semantic=True)
         return _merge([(_KIND[code], text) for code, text in chars])

@@ -61,16 +61,13 @@ Invariants (property-tested in ``tests/core/test_merge.py``)
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import sys
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from app.core.align import Aligner
-from app.core.tokenize import tokenize
+from app.core.lru import Lru
+from app.core.tokenize import tokens
 
 __all__ = [
     "Alternative",
@@ -207,16 +204,6 @@ def _shown(text: str) -> str:
 # --- token encoding and diffing ---------------------------------------------------
 
 
-@functools.lru_cache(maxsize=1024)
-def _tokens(text: str) -> tuple[str, ...]:
-    """Tokens of a text, cached: a section's proposals are merged again on every read.
-
-    Tokens are interned, so the cache holds each distinct word once: 1,024
-    texts of a few thousand tokens cost a few MB, well under the RSS bar.
-    """
-    return tuple(map(sys.intern, tokenize(text)))
-
-
 class _Codec:
     """Maps each distinct token to one code point, so a str of code points is a token list."""
 
@@ -227,7 +214,7 @@ class _Codec:
         self.breaks: set[str] = set()  # whitespace tokens that end a line
 
     def encode(self, text: str) -> str:
-        return self.encode_tokens(_tokens(text))
+        return self.encode_tokens(tokens(text))
 
     def _new_char(self, token: str) -> str:
         index = len(self._char)
@@ -242,9 +229,9 @@ class _Codec:
                 self.breaks.add(char)
         return char
 
-    def encode_tokens(self, tokens: Iterable[str]) -> str:
+    def encode_tokens(self, items: Iterable[str]) -> str:
         get, new = self._char.get, self._new_char
-        return "".join([get(token) or new(token) for token in tokens])
+        return "".join([get(token) or new(token) for token in items])
 
     def decode(self, encoded: str) -> str:
         return "".join(map(self._token.__getitem__, encoded))
@@ -527,16 +514,19 @@ def _edits(current: str, proposals: Sequence[ProposalInput]) -> tuple[_Codec, st
             base = bases[proposal.base] = _load_base(proposal.base, current, tokens, codec)
         change = [
             _Edit(start, end, codec.encode_tokens(new), proposal.proposal_id)
-            for start, end, new in _hunks(proposal.base, proposal.text)
+            for start, end, new in hunks(proposal.base, proposal.text)
         ]
         edits.extend(_carry(change, base, tokens))
     return codec, tokens, edits
 
 
 def _load_base(text: str, current: str, encoded_current: str, codec: _Codec) -> _Base:
+    """A base text, encoded, and how ``current`` moved since (nothing when it is current)."""
+    if text == current:
+        return _Base(encoded_current, codec.separators(encoded_current), [])
     encoded = codec.encode(text)
     moved = [
-        _Edit(s, e, codec.encode_tokens(new), 0, moved=True) for s, e, new in _hunks(text, current)
+        _Edit(s, e, codec.encode_tokens(new), 0, moved=True) for s, e, new in hunks(text, current)
     ]
     return _Base(encoded, codec.separators(encoded), moved)
 
@@ -547,45 +537,27 @@ _Hunks = tuple[tuple[int, int, tuple[str, ...]], ...]
 HUNK_CACHE = 4096
 
 
-class _HunkCache:
-    """The hunks old→new in token terms, by a digest of both texts (LRU, thread-safe).
+def hunks(old: str, new: str) -> _Hunks:
+    """The hunks old→new in token terms, cached by a digest of both texts.
 
     A section's pending proposals are merged again whenever one of them changes
     (competing groups, previews, re-bases); each proposal's own diff does not change,
     so it is computed once. The alignment depends only on which tokens are equal,
-    never on the code points a merge's codec happens to give them, so hunks found
-    under one codec hold under every other. Keys are digests, not the texts, so the
-    cache holds only the hunks' replacement tokens.
+    never on the code points a codec gives them, so hunks found under one codec
+    hold under every other. Keys are digests, not the texts, so the cache holds
+    only the hunks' replacement tokens.
     """
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._entries: OrderedDict[bytes, _Hunks] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, old: str, new: str) -> _Hunks:
-        key = _digest(old, new)
-        with self._lock:
-            found = self._entries.get(key)
-            if found is not None:
-                self._entries.move_to_end(key)
-                return found
+    key = _digest(old, new)
+    found = HUNKS.get(key)
+    if found is None:
         codec = _Codec()
         aligner = Aligner(codec.blank, codec.breaks)
-        encoded_old, encoded_new = codec.encode(old), codec.encode(new)
-        hunks = tuple(
+        found = tuple(
             (start, end, codec.tokens_of(replacement))
-            for start, end, replacement in aligner.hunks(encoded_old, encoded_new)
+            for start, end, replacement in aligner.hunks(codec.encode(old), codec.encode(new))
         )
-        with self._lock:
-            self._entries[key] = hunks
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
-        return hunks
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+        HUNKS.put(key, found)
+    return found
 
 
 def _digest(old: str, new: str) -> bytes:
@@ -597,5 +569,4 @@ def _digest(old: str, new: str) -> bytes:
     return h.digest()
 
 
-HUNKS = _HunkCache(HUNK_CACHE)  # shared by every merge in the process
-_hunks = HUNKS.get
+HUNKS: Lru[bytes, _Hunks] = Lru(HUNK_CACHE)  # shared by every merge in the process

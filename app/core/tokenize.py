@@ -30,6 +30,8 @@ ways is one token.
 
 from __future__ import annotations
 
+import functools
+import sys
 import unicodedata
 
 import regex
@@ -41,6 +43,17 @@ def tokenize(text: str) -> list[str]:
     """Split ``text`` into word, whitespace and punctuation tokens."""
     tokens: list[str] = _TOKEN.findall(text)
     return tokens
+
+
+@functools.lru_cache(maxsize=1024)
+def tokens(text: str) -> tuple[str, ...]:
+    """``tokenize(text)``, cached and interned: the diff, the merge and the
+    compilation tokenize a section's current text once for all its proposals.
+
+    Interned, the cache holds each distinct word once: 1,024 texts of a few
+    thousand tokens cost a few MB.
+    """
+    return tuple(map(sys.intern, tokenize(text)))
 
 
 def normalize_text(text: str) -> str:

@@ -7,8 +7,7 @@ the caller's transaction.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import func, select, tuple_
@@ -19,6 +18,7 @@ from app.auth.models import User
 from app.auth.policy import Action, require, same_delegation
 from app.comments.models import Comment
 from app.config import Settings
+from app.core.lru import Lru
 from app.core.merge import ProposalInput, competing
 from app.db import utcnow
 from app.delegations.models import Delegation
@@ -403,15 +403,11 @@ def competing_groups(
     if head is None:
         raise NotFound(f"section {section_id} not found")
     key = (section_id, head, tuple(sorted(versions.items())))
-    with _COMPETING_LOCK:
-        cached = _COMPETING.get(key)
+    cached = _COMPETING.get(key)
     if cached is None:
         current, inputs = _competition_inputs(session, section_id, head, versions)
         cached = competing(current, inputs)
-        with _COMPETING_LOCK:
-            _COMPETING[key] = cached
-            while len(_COMPETING) > COMPETING_CACHE:
-                _COMPETING.popitem(last=False)
+        _COMPETING.put(key, cached)
     return [set(group) for group in cached]
 
 
@@ -443,8 +439,7 @@ def _competition_inputs(
 
 
 COMPETING_CACHE = 512
-_COMPETING: OrderedDict[tuple[object, ...], list[frozenset[int]]] = OrderedDict()
-_COMPETING_LOCK = threading.Lock()
+_COMPETING: Lru[tuple[object, ...], list[frozenset[int]]] = Lru(COMPETING_CACHE)
 
 
 def comment_counts(
